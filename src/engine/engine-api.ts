@@ -1,0 +1,86 @@
+// What the HTTP/WebSocket surface may ask of the engine, and the shapes it gets back.
+// The server only calls these; the engine never imports the server.
+import type { NodeRegistry } from '../nodes/registry.ts';
+
+/** An API-format prompt: `{node_id: {class_type, inputs, _meta?}}`. */
+export type Prompt = Record<string, { class_type?: unknown; inputs?: Record<string, unknown>; [key: string]: unknown }>;
+
+/** The body of POST /prompt (api.md §3.4), already parsed (large integers may be bigint). */
+export interface PromptRequest {
+  prompt?: unknown;
+  client_id?: unknown;
+  prompt_id?: unknown;
+  number?: unknown;
+  front?: unknown;
+  extra_data?: unknown;
+  partial_execution_targets?: unknown;
+  [key: string]: unknown;
+}
+
+/** `[number, prompt_id, prompt, extra_data, outputs_to_execute]` as enqueued. */
+export type QueueItem = [number, string, Prompt, Record<string, unknown>, string[]];
+
+export interface ErrorBody {
+  type: string;
+  message: string;
+  details: string;
+  extra_info: Record<string, unknown>;
+}
+
+export type NodeErrors = Record<string, { errors: ErrorBody[]; dependent_outputs: string[]; class_type: string }>;
+
+export type SubmitOutcome =
+  | { ok: true; prompt_id: string; number: number; node_errors: NodeErrors }
+  | { ok: false; error: ErrorBody; node_errors: NodeErrors };
+
+export interface HistoryEntry {
+  prompt: QueueItem;
+  outputs: Record<string, Record<string, unknown[]>>;
+  status: { status_str: 'success' | 'error'; completed: boolean; messages: [string, Record<string, unknown>][] };
+  meta: Record<string, { node_id: string; display_node: string; parent_node: string | null; real_node_id: string }>;
+}
+
+/** A WebSocket message produced by the engine; `clientId` null = broadcast. */
+export interface EngineMessage {
+  type: string;
+  data: Record<string, unknown>;
+  clientId: string | null;
+}
+
+/** A binary WebSocket frame (its 4-byte type header included); sent to `clientId`, or broadcast when null. */
+export interface EngineBinaryFrame {
+  frame: Buffer;
+  clientId: string | null;
+  /** Preview frames exist in two encodings; the server picks per client by `supports_preview_metadata`. */
+  previewFallback?: Buffer;
+}
+
+export interface EngineListeners {
+  message(msg: EngineMessage): void;
+  binary(frame: EngineBinaryFrame): void;
+}
+
+export interface Engine {
+  readonly registry: NodeRegistry;
+  /** Validates and enqueues (api.md §3.4); synchronous except for IS_CHANGED/VALIDATE_INPUTS hooks. */
+  submit(request: PromptRequest): Promise<SubmitOutcome>;
+  queue(): { queue_running: QueueItem[]; queue_pending: QueueItem[] };
+  /** pending + running */
+  queueRemaining(): number;
+  deleteQueued(promptIds: readonly string[]): void;
+  clearQueue(): void;
+  /** Global interrupt, or only when `promptId` is the running prompt. */
+  interrupt(promptId?: string): void;
+  history(options?: { maxItems?: number; offset?: number }): Record<string, HistoryEntry>;
+  historyEntry(promptId: string): HistoryEntry | undefined;
+  deleteHistory(promptIds: readonly string[]): void;
+  clearHistory(): void;
+  /** POST /free flags, applied by the worker after the running prompt. */
+  requestFree(flags: { unloadModels: boolean; freeMemory: boolean }): void;
+  /** The running prompt's client and executing display node, for the WebSocket reconnect message. */
+  currentlyExecuting(): { clientId: string | null; displayNodeId: string | null; promptId: string } | null;
+  /** Resolves with the history entry when the prompt finishes (any outcome). */
+  waitFor(promptId: string): Promise<HistoryEntry>;
+  subscribe(listeners: EngineListeners): () => void;
+  close(): Promise<void>;
+}

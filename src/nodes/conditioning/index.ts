@@ -1,0 +1,4 @@
+// The conditioning nodes, in ComfyUI's registration order.
+import type { NodeDefinition } from '../node-definition.ts';
+
+export const conditioningNodes: NodeDefinition[] = [];
