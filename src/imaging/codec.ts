@@ -1,0 +1,109 @@
+// Pixel codecs: files → IMAGE/MASK tensors the way ComfyUI's LoadImage reads them (all frames of a multi-frame
+// file, EXIF orientation applied, MASK = 1 − alpha), and IMAGE batch items → PNG/WEBP bytes with ComfyUI's 8-bit
+// conversion (truncation of clip(255·x)).
+import sharp from 'sharp';
+import { Tensor } from '../inference/tensor.ts';
+import { toUint8Into } from './resize.ts';
+import { insertPngText } from './png-text.ts';
+
+/** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */
+export const MAX_DECODE_PIXELS = 16384 * 16384;
+
+export interface DecodedFrame {
+  width: number;
+  height: number;
+  /** 3 (RGB) or 4 (RGBA) interleaved 8-bit channels. */
+  channels: number;
+  pixels: Buffer;
+}
+
+export interface DecodedImage {
+  format: string;
+  frames: DecodedFrame[];
+}
+
+async function rawFrames(img: sharp.Sharp): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+  return img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+}
+
+/**
+ * Decodes every frame of an image file as 8-bit sRGB(A). Frames whose size differs from the first are skipped,
+ * as ComfyUI's LoadImage does; single-frame images are EXIF-oriented.
+ */
+export async function decodeImageFrames(file: Buffer | string): Promise<DecodedImage> {
+  const opts = { limitInputPixels: MAX_DECODE_PIXELS, failOn: 'error' as const };
+  const meta = await sharp(file, opts).metadata();
+  const format = meta.format ?? 'unknown';
+  const pages = meta.pages ?? 1;
+  if (pages <= 1 || format === 'jpeg') {
+    const { data, info } = await rawFrames(sharp(file, opts).autoOrient());
+    return { format, frames: [{ width: info.width, height: info.height, channels: info.channels, pixels: data }] };
+  }
+  try {
+    const { data, info } = await rawFrames(sharp(file, { ...opts, pages: -1 }));
+    const pageHeight = info.pageHeight ?? meta.pageHeight ?? info.height;
+    const frameBytes = info.width * pageHeight * info.channels;
+    const frames: DecodedFrame[] = [];
+    for (let off = 0; off + frameBytes <= data.length; off += frameBytes) {
+      frames.push({ width: info.width, height: pageHeight, channels: info.channels, pixels: data.subarray(off, off + frameBytes) });
+    }
+    return { format, frames };
+  } catch {
+    // Pages of different sizes (multi-page TIFF): read them one by one and keep those of the first page's size.
+    const frames: DecodedFrame[] = [];
+    for (let page = 0; page < pages; page++) {
+      const { data, info } = await rawFrames(sharp(file, { ...opts, page }).autoOrient());
+      if (frames.length > 0 && (info.width !== frames[0]!.width || info.height !== frames[0]!.height)) continue;
+      frames.push({ width: info.width, height: info.height, channels: info.channels, pixels: data });
+    }
+    return { format, frames };
+  }
+}
+
+/** An IMAGE [B,H,W,3] from decoded frames (RGB only), and their MASK (1 − alpha, or 64×64 zeros without alpha). */
+export function framesToImageAndMask(frames: readonly DecodedFrame[]): { image: Tensor; mask: Tensor } {
+  if (frames.length === 0) throw new Error('image file has no frames');
+  const { width, height } = frames[0]!;
+  const hw = width * height;
+  const image = new Tensor([frames.length, height, width, 3]);
+  const hasAlpha = frames[0]!.channels === 4;
+  const mask = hasAlpha ? new Tensor([frames.length, height, width]) : new Tensor([frames.length, 64, 64]);
+  frames.forEach((f, b) => {
+    const c = f.channels;
+    const px = f.pixels;
+    const io = b * hw * 3;
+    for (let p = 0; p < hw; p++) {
+      image.data[io + p * 3] = px[p * c]! / 255;
+      image.data[io + p * 3 + 1] = px[p * c + 1]! / 255;
+      image.data[io + p * 3 + 2] = px[p * c + 2]! / 255;
+    }
+    if (hasAlpha) for (let p = 0; p < hw; p++) mask.data[b * hw + p] = 1 - px[p * c + 3]! / 255;
+  });
+  return { image, mask };
+}
+
+/** One batch item of an IMAGE [B,H,W,C] (C = 1, 3 or 4) as interleaved 8-bit pixels. */
+export function imageItemToUint8(image: Tensor, index: number): { pixels: Buffer; width: number; height: number; channels: 1 | 3 | 4 } {
+  const [, h, w, c] = image.shape as [number, number, number, number];
+  if (c !== 1 && c !== 3 && c !== 4) throw new Error(`cannot save an image with ${c} channels (expected 1, 3 or 4)`);
+  const n = h * w * c;
+  const pixels = Buffer.alloc(n);
+  toUint8Into(image.data.subarray(index * n, (index + 1) * n), pixels);
+  return { pixels, width: w, height: h, channels: c };
+}
+
+export interface PngOptions {
+  /** zlib level 0–9 (ComfyUI: 4 for SaveImage, 1 for previews). */
+  compressionLevel: number;
+  /** tEXt chunks, in order. */
+  text?: ReadonlyArray<readonly [string, string]>;
+}
+
+export async function encodePng(
+  item: { pixels: Buffer; width: number; height: number; channels: 1 | 3 | 4 }, options: PngOptions,
+): Promise<Buffer> {
+  const png = await sharp(item.pixels, { raw: { width: item.width, height: item.height, channels: item.channels } })
+    .png({ compressionLevel: options.compressionLevel, adaptiveFiltering: false })
+    .toBuffer();
+  return insertPngText(png, options.text ?? []);
+}

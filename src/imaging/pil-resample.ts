@@ -1,0 +1,188 @@
+// Pillow's `Image.resize` on 8-bit images (libImaging/Resample.c): separable convolution with fixed-point
+// coefficients, a horizontal pass over the rows the vertical pass needs, then a vertical pass, each rounding and
+// clipping to uint8. ComfyUI's "lanczos" upscale goes through Pillow, so this reproduces its pixels exactly;
+// libvips (sharp) uses another kernel normalisation and differs by a few levels.
+// RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST.
+
+export interface PilFilter {
+  support: number;
+  weight(x: number): number;
+}
+
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  const px = x * Math.PI;
+  return Math.sin(px) / px;
+}
+
+export const PIL_FILTERS = {
+  /** Image.Resampling.LANCZOS: sinc windowed by sinc, a = 3. */
+  lanczos: { support: 3, weight: (x: number) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
+  /** Image.Resampling.BILINEAR (triangle). */
+  bilinear: { support: 1, weight: (x: number) => (x < 0 ? (x > -1 ? 1 + x : 0) : x < 1 ? 1 - x : 0) },
+  /** Image.Resampling.BICUBIC, a = -0.5. */
+  bicubic: {
+    support: 2,
+    weight: (x: number) => {
+      const a = -0.5;
+      const t = Math.abs(x);
+      if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+      if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+      return 0;
+    },
+  },
+  /** Image.Resampling.BOX. */
+  box: { support: 0.5, weight: (x: number) => (x > -0.5 && x <= 0.5 ? 1 : 0) },
+} satisfies Record<string, PilFilter>;
+
+const PRECISION_BITS = 32 - 8 - 2;
+const ROUND_HALF = 1 << (PRECISION_BITS - 1);
+const CLIP_LIMIT = 2 ** (PRECISION_BITS + 8);
+
+interface Coefficients {
+  /** Number of taps stored per output sample. */
+  ksize: number;
+  /** Per output sample: first input index and tap count. */
+  bounds: Int32Array;
+  /** Fixed-point weights, `ksize` per output sample. */
+  weights: Int32Array;
+}
+
+/** Resample.c `precompute_coeffs` followed by `normalize_coeffs_8bpc`. */
+function precompute(inSize: number, outSize: number, filter: PilFilter): Coefficients {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filter.support * filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  const ss = 1 / filterScale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      k[x] = filter.weight((x + xmin - center + 0.5) * ss);
+      ww += k[x]!;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const w = ww !== 0 ? k[x]! / ww : k[x]!;
+      weights[xx * ksize + x] = w < 0 ? Math.trunc(-0.5 + w * 2 ** PRECISION_BITS) : Math.trunc(0.5 + w * 2 ** PRECISION_BITS);
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, weights };
+}
+
+function clip8(v: number): number {
+  if (v >= CLIP_LIMIT) return 255;
+  if (v <= 0) return 0;
+  return Math.floor(v / 2 ** PRECISION_BITS);
+}
+
+function resampleHorizontal(
+  src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: Coefficients,
+): Uint8Array {
+  const out = new Uint8Array(outW * rows * channels);
+  const { ksize, bounds, weights } = c;
+  for (let y = 0; y < rows; y++) {
+    const srcRow = (y + rowFirst) * srcW * channels;
+    const outRow = y * outW * channels;
+    for (let xx = 0; xx < outW; xx++) {
+      const xmin = bounds[xx * 2]!;
+      const xmax = bounds[xx * 2 + 1]!;
+      const kOff = xx * ksize;
+      for (let ch = 0; ch < channels; ch++) {
+        let ss = ROUND_HALF;
+        let p = srcRow + xmin * channels + ch;
+        for (let x = 0; x < xmax; x++, p += channels) ss += src[p]! * weights[kOff + x]!;
+        out[outRow + xx * channels + ch] = clip8(ss);
+      }
+    }
+  }
+  return out;
+}
+
+function resampleVertical(src: Uint8Array, w: number, channels: number, outH: number, c: Coefficients, shift: number): Uint8Array {
+  const rowLen = w * channels;
+  const out = new Uint8Array(rowLen * outH);
+  const { ksize, bounds, weights } = c;
+  for (let yy = 0; yy < outH; yy++) {
+    const ymin = bounds[yy * 2]! - shift;
+    const ymax = bounds[yy * 2 + 1]!;
+    const kOff = yy * ksize;
+    const outRow = yy * rowLen;
+    for (let i = 0; i < rowLen; i++) {
+      let ss = ROUND_HALF;
+      let p = ymin * rowLen + i;
+      for (let y = 0; y < ymax; y++, p += rowLen) ss += src[p]! * weights[kOff + y]!;
+      out[outRow + i] = clip8(ss);
+    }
+  }
+  return out;
+}
+
+/** Pillow's RGBA → RGBa conversion (premultiply with rounding). */
+function premultiply(px: Uint8Array): void {
+  for (let i = 0; i < px.length; i += 4) {
+    const a = px[i + 3]!;
+    for (let c = 0; c < 3; c++) {
+      const t = px[i + c]! * a + 128;
+      px[i + c] = ((t >> 8) + t) >> 8;
+    }
+  }
+}
+
+/** Pillow's RGBa → RGBA conversion (integer division, clipped). */
+function unpremultiply(px: Uint8Array): void {
+  for (let i = 0; i < px.length; i += 4) {
+    const a = px[i + 3]!;
+    if (a === 0 || a === 255) continue;
+    for (let c = 0; c < 3; c++) px[i + c] = Math.min(255, Math.floor((255 * px[i + c]!) / a));
+  }
+}
+
+/**
+ * Resizes interleaved 8-bit pixels (1–4 channels) as Pillow's `Image.resize((outW, outH), filter)` does for modes
+ * L, LA, RGB and RGBA. Returns a new buffer.
+ */
+export function pilResize(
+  src: Uint8Array, width: number, height: number, channels: number, outW: number, outH: number,
+  filter: PilFilter = PIL_FILTERS.lanczos,
+): Uint8Array {
+  if (outW === width && outH === height) return src.slice();
+  const alpha = channels === 4 || channels === 2;
+  let input = src;
+  if (channels === 4) {
+    input = src.slice();
+    premultiply(input);
+  } else if (channels === 2) {
+    input = src.slice();
+    for (let i = 0; i < input.length; i += 2) {
+      const t = input[i]! * input[i + 1]! + 128;
+      input[i] = ((t >> 8) + t) >> 8;
+    }
+  }
+  const horiz = precompute(width, outW, filter);
+  const vert = precompute(height, outH, filter);
+  const rowFirst = vert.bounds[0]!;
+  const rowLast = vert.bounds[(outH - 1) * 2]! + vert.bounds[(outH - 1) * 2 + 1]!;
+  let out: Uint8Array;
+  if (outW !== width) {
+    const temp = resampleHorizontal(input, width, channels, rowFirst, rowLast - rowFirst, outW, horiz);
+    out = outH !== height ? resampleVertical(temp, outW, channels, outH, vert, rowFirst) : temp;
+  } else {
+    out = resampleVertical(input, width, channels, outH, vert, 0);
+  }
+  if (channels === 4) unpremultiply(out);
+  else if (alpha) {
+    for (let i = 0; i < out.length; i += 2) {
+      const a = out[i + 1]!;
+      if (a !== 0 && a !== 255) out[i] = Math.min(255, Math.floor((255 * out[i]!) / a));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+// ComfyUI's `folder_paths.get_save_image_path`: expands %width%/%height%/date tokens in the prefix, splits it into
+// subfolder and file name, refuses to leave the output folder, and picks the counter after the highest one in use.
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface SavePath {
+  fullOutputFolder: string;
+  filename: string;
+  counter: number;
+  subfolder: string;
+  filenamePrefix: string;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The `%…%` substitutions ComfyUI performs itself (others are expanded by the frontend). */
+export function expandPrefixVariables(prefix: string, width: number, height: number, now = new Date()): string {
+  return prefix
+    .replaceAll('%width%', String(width))
+    .replaceAll('%height%', String(height))
+    .replaceAll('%year%', String(now.getFullYear()))
+    .replaceAll('%month%', pad2(now.getMonth() + 1))
+    .replaceAll('%day%', pad2(now.getDate()))
+    .replaceAll('%hour%', pad2(now.getHours()))
+    .replaceAll('%minute%', pad2(now.getMinutes()))
+    .replaceAll('%second%', pad2(now.getSeconds()));
+}
+
+/** Python's posixpath.normpath. */
+export function normpath(p: string): string {
+  if (p === '') return '.';
+  const initial = p.startsWith('//') && !p.startsWith('///') ? 2 : p.startsWith('/') ? 1 : 0;
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..' || (initial === 0 && parts.length === 0) || parts[parts.length - 1] === '..') parts.push(part);
+    else if (parts.length > 0) parts.pop();
+  }
+  const joined = '/'.repeat(initial) + parts.join('/');
+  return joined || '.';
+}
+
+/** Python's int() on the digits after `<prefix>_`: an optional sign and decimal digits with optional `_` separators. */
+function parseCounter(s: string): number {
+  const m = /^\s*([+-]?\d+)\s*$/.exec(s);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Options for `getSaveImagePath`: `isInside` confines the folder after symlinks (FolderPaths.resolveInside). */
+export interface SavePathOptions {
+  width?: number;
+  height?: number;
+  now?: Date;
+  resolveInside?: (root: string, relative: string) => string | null;
+}
+
+export function getSaveImagePath(filenamePrefix: string, outputDir: string, options: SavePathOptions = {}): SavePath {
+  const { width = 0, height = 0, now } = options;
+  let prefix = filenamePrefix;
+  if (prefix.includes('%')) prefix = expandPrefixVariables(prefix, width, height, now);
+  const normalised = normpath(prefix);
+  const slash = normalised.lastIndexOf('/');
+  const subfolder = slash < 0 ? '' : normalised.slice(0, slash) || (normalised.startsWith('/') ? '/' : '');
+  const filename = normalised.slice(slash + 1);
+  const root = path.resolve(outputDir);
+  const fullOutputFolder = path.resolve(root, subfolder);
+  const lexicallyInside = fullOutputFolder === root || fullOutputFolder.startsWith(root + path.sep);
+  const confined = lexicallyInside && (!options.resolveInside || subfolder === '' || options.resolveInside(root, subfolder) !== null);
+  if (!confined || prefix.includes('\0')) {
+    throw new Error(
+      '**** ERROR: Saving image outside the output folder is not allowed.' +
+        `\n full_output_folder: ${fullOutputFolder}\n         output_dir: ${root}`,
+    );
+  }
+  const baseLen = prefix.slice(prefix.lastIndexOf('/') + 1).length; // Python's os.path.basename
+  let counter = 1;
+  try {
+    let best = -Infinity;
+    for (const name of readdirSync(fullOutputFolder)) {
+      const head = name.slice(0, baseLen + 1);
+      if (head.slice(0, -1) !== filename || !head.endsWith('_')) continue;
+      best = Math.max(best, parseCounter(name.slice(baseLen + 1).split('_')[0]!));
+    }
+    if (best !== -Infinity) counter = best + 1;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(fullOutputFolder, { recursive: true });
+  }
+  return { fullOutputFolder, filename, counter, subfolder, filenamePrefix: prefix };
+}
