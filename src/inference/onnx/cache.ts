@@ -1,0 +1,97 @@
+// The on-disk graph cache. ONNX Runtime resolves external data relative to the .onnx file and refuses `..`,
+// absolute paths and symlinks, so each weight file gets a folder holding a HARDLINK of it (no bytes copied; a
+// copy only when linking is impossible, e.g. across filesystems) next to the graphs built from it. The folder
+// is keyed by the weight file's identity (path, size, mtime); a graph file by the network's architecture key,
+// so a second load of the same checkpoint skips building.
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+
+/** Bump when graph construction changes in a way that alters existing graphs. */
+export const GRAPH_FORMAT_VERSION = 1;
+
+export interface LinkedFile {
+  /** The weight file's name inside the cache folder (what external_data.location holds). */
+  name: string;
+  /** 'link' normally; 'copy' when hardlinking failed and the bytes were copied. */
+  how: 'link' | 'copy';
+}
+
+export class GraphCache {
+  constructor(
+    readonly root: string,
+    private readonly warn: (message: string) => void = (m) => console.warn(m),
+  ) {}
+
+  /** The folder for graphs over `weightFile`, with the weight file linked inside it. */
+  async folderFor(weightFile: string): Promise<CacheFolder> {
+    const file = resolve(weightFile);
+    const info = await stat(file);
+    const key = hash(`${file}|${info.size}|${info.mtimeMs}`);
+    const stem = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+    const dir = join(this.root, `${stem}-${key}`);
+    await mkdir(dir, { recursive: true });
+    const name = `weights${extname(file).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.bin'}`;
+    const how = await this.linkInto(file, join(dir, name), info.ino, info.dev);
+    return new CacheFolder(dir, file, { name, how });
+  }
+
+  private async linkInto(source: string, target: string, ino: number, dev: number): Promise<'link' | 'copy'> {
+    const existing = await stat(target).catch(() => undefined);
+    if (existing) {
+      if (existing.ino === ino && existing.dev === dev) return 'link';
+      // A copy made earlier (the folder key already pins size and mtime), or a stale link: keep a matching copy.
+      if (existing.size === (await stat(source)).size && !existing.isSymbolicLink()) return 'copy';
+      await unlink(target);
+    }
+    try {
+      await link(source, target);
+      return 'link';
+    } catch (e) {
+      this.warn(`cannot hardlink ${source} into the graph cache ${this.root} (${(e as NodeJS.ErrnoException).code}); copying it instead`);
+      const tmp = `${target}.${process.pid}.tmp`;
+      await copyFile(source, tmp);
+      await rename(tmp, target);
+      return 'copy';
+    }
+  }
+}
+
+export class CacheFolder {
+  constructor(
+    readonly dir: string,
+    readonly weightFile: string,
+    readonly linked: LinkedFile,
+  ) {}
+
+  /** The external-data location for a tensor stored in `file` (must be this folder's weight file). */
+  locate = (file: string): string => {
+    if (resolve(file) !== this.weightFile) throw new Error(`tensor from ${file} cannot be bound into the graph cache of ${this.weightFile}`);
+    return this.linked.name;
+  };
+
+  /** Path of the graph for `network` with architecture `arch` (any JSON-able description). */
+  graphPath(network: string, arch: unknown): string {
+    return join(this.dir, `${network}-${hash(JSON.stringify({ v: GRAPH_FORMAT_VERSION, arch }))}.onnx`);
+  }
+
+  has(path: string): boolean {
+    return existsSync(path);
+  }
+
+  /** Writes a graph atomically (a reader never sees half a file). */
+  async write(path: string, bytes: Uint8Array): Promise<void> {
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  }
+
+  async graphs(): Promise<string[]> {
+    return (await readdir(this.dir)).filter((f) => f.endsWith('.onnx'));
+  }
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,46 @@
+// Request bodies as aiohttp's `await request.json()` reads them: JSON whatever the Content-Type says
+// (SDKs send JSON as text/plain or form-urlencoded), big integers kept exact. A body that is not JSON does not
+// fail here: the handler gets an InvalidJsonBody and decides (POST /interrupt treats it as `{}`, POST /prompt
+// answers 400).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseJson } from './json.ts';
+
+export class InvalidJsonBody {
+  constructor(readonly message: string) {}
+}
+
+/** Replaces the scope's parsers: every content type is read as bytes and decoded as JSON. */
+export function useLenientJsonBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request: FastifyRequest, body: Buffer, done) => {
+    done(null, decodeJsonBody(body));
+  });
+}
+
+export function decodeJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return new InvalidJsonBody('Expecting value: line 1 column 1 (char 0)');
+  let text = body.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return parseJson(text);
+  } catch (err) {
+    return new InvalidJsonBody((err as Error).message);
+  }
+}
+
+/** The body as a plain object, `{}` when absent/invalid/not an object (for routes that are lenient that way). */
+export function bodyObjectOrEmpty(body: unknown): Record<string, unknown> {
+  return isPlainObject(body) ? body : {};
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof InvalidJsonBody);
+}
+
+/** Python truthiness of a JSON value. */
+export function pyTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (isPlainObject(value)) return Object.keys(value).length > 0;
+  if (typeof value === 'bigint') return value !== 0n;
+  return Boolean(value);
+}

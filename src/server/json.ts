@@ -1,0 +1,126 @@
+// JSON as ComfyUI's Python speaks it: integers of any size (seeds up to 2^64−1) survive a round trip exactly,
+// and a float can be written back the way Python's repr writes it (`5.0`, `1e+16`).
+// Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
+// literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
+import { randomBytes } from 'node:crypto';
+
+const NONCE = randomBytes(9).toString('base64url');
+/** Prefix of a tagged string; U+0001 makes JSON.stringify escape it, so the tag is easy to find in output. */
+const TAG = `\u0001${NONCE}:`;
+const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:([^"]*)"`, 'g');
+const LONG_DIGIT_RUN = /\d{16}/;
+
+/** A number whose JSON text is fixed in advance (e.g. Python's `5.0`). */
+export class RawJsonNumber {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return TAG + this.text;
+  }
+}
+
+/** `float(x)` as Python's json.dumps writes it: `5.0`, `0.1`, `1e+16`, `1.5e-05`, `NaN`, `Infinity`. */
+export function pyFloat(value: number): RawJsonNumber {
+  return new RawJsonNumber(pyFloatRepr(value));
+}
+
+export function pyFloatRepr(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  // Shortest round-trip digits are the same in JS and Python; only the layout differs.
+  const [mantissa, expText] = value.toExponential().split('e');
+  const exp = Number(expText);
+  const negative = mantissa!.startsWith('-');
+  const digits = mantissa!.replace(/[-.]/g, '');
+  const sign = negative ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const frac = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${frac}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const fracPart = digits.slice(exp + 1);
+  return `${sign}${intPart}.${fracPart || '0'}`;
+}
+
+export class JsonSyntaxError extends Error {
+  override name = 'JSONDecodeError';
+}
+
+/** Parses JSON; integer literals beyond ±(2^53−1) become bigint. Throws JsonSyntaxError on bad input. */
+export function parseJson(text: string): unknown {
+  if (!LONG_DIGIT_RUN.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new JsonSyntaxError((err as Error).message);
+    }
+  }
+  const tagged = tagUnsafeIntegers(text);
+  try {
+    return tagged === text ? JSON.parse(text) : JSON.parse(tagged, reviveTagged);
+  } catch (err) {
+    throw new JsonSyntaxError((err as Error).message);
+  }
+}
+
+function reviveTagged(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.startsWith(TAG) ? BigInt(value.slice(TAG.length)) : value;
+}
+
+/** Rewrites every integer literal outside strings that a double cannot hold exactly into a tagged string. */
+function tagUnsafeIntegers(text: string): string {
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i += 2;
+        else if (d === 0x22) break;
+        else i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      i++;
+      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      const literal = text.slice(start, i);
+      if (literal.length >= 16 && /^-?\d+$/.test(literal) && !Number.isSafeInteger(Number(literal))) {
+        out += text.slice(last, start) + JSON.stringify(TAG + literal);
+        last = i;
+      }
+      continue;
+    }
+    i++;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
+function tagBigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? TAG + value.toString() : value;
+}
+
+/** JSON.stringify that writes bigint and RawJsonNumber values as bare numbers. */
+export function stringifyJson(value: unknown): string {
+  let out: string | undefined;
+  try {
+    out = JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof TypeError) || !String(err.message).includes('BigInt')) throw err;
+    out = JSON.stringify(value, tagBigints);
+  }
+  if (out === undefined) return 'null';
+  return out.includes(NONCE) ? out.replace(TAG_IN_OUTPUT, '$1') : out;
+}

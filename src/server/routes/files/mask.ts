@@ -1,0 +1,63 @@
+// The mask upload's image work (api.md §3.14): find the original the mask belongs to, then copy the mask's alpha
+// into it and save as PNG (compress level 4), keeping the original's PNG text chunks.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { FolderPaths } from '../../../storage/folder-paths.ts';
+import { splitAnnotation } from '../../../storage/folder-paths.ts';
+import { readPngText, writePngText } from './png-text.ts';
+
+/** The original image's path, or a message saying why it cannot be used. */
+export async function resolveOriginal(paths: FolderPaths, originalRef: string | undefined): Promise<{ file: string } | string> {
+  if (originalRef === undefined) return 'original_ref is required';
+  let ref: unknown;
+  try {
+    ref = JSON.parse(originalRef);
+  } catch {
+    return 'original_ref is not valid JSON';
+  }
+  if (!ref || typeof ref !== 'object' || typeof (ref as { filename?: unknown }).filename !== 'string') {
+    return 'original_ref needs a "filename"';
+  }
+  const { filename, type = 'output', subfolder = '' } = ref as { filename: string; type?: unknown; subfolder?: unknown };
+  const split = splitAnnotation(filename);
+  if (split.name === '') return 'original_ref filename is empty';
+  if (split.name.startsWith('/') || split.name.includes('..')) return 'Invalid original_ref filename';
+  const root = paths.dirForType(split.type ?? String(type));
+  if (root === null) return `Invalid original_ref type: ${String(type)}`;
+  const file = paths.resolveInside(root, path.join(typeof subfolder === 'string' ? subfolder : '', split.name));
+  if (file === null) return 'Invalid original_ref path';
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) return 'The original image does not exist';
+  return { file };
+}
+
+export async function compositeMask(originalFile: string, maskBytes: Buffer): Promise<Buffer> {
+  const originalBytes = await readFile(originalFile);
+  const texts = readPngText(originalBytes);
+  let original: { data: Buffer; info: sharp.OutputInfo };
+  let mask: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    original = await toRgba(originalBytes);
+  } catch {
+    throw Object.assign(new Error('The original is not a readable image'), { statusCode: 400 });
+  }
+  try {
+    mask = await toRgba(maskBytes);
+  } catch {
+    throw Object.assign(new Error('The mask is not a readable image'), { statusCode: 400 });
+  }
+  const { width, height } = original.info;
+  if (mask.info.width !== width || mask.info.height !== height) {
+    throw Object.assign(new Error(`The mask is ${mask.info.width}x${mask.info.height}, the original ${width}x${height}`), {
+      statusCode: 400,
+    });
+  }
+  for (let i = 3; i < original.data.length; i += 4) original.data[i] = mask.data[i];
+  const png = await sharp(original.data, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 4 }).toBuffer();
+  return writePngText(png, texts);
+}
+
+function toRgba(bytes: Buffer) {
+  return sharp(bytes).toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+}
