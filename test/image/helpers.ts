@@ -1,5 +1,6 @@
 // Shared bits of the image-node tests: schema views without presentation-only keys, small synthetic tensors.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { NodeDefinition, NodeResult } from '../../src/nodes/node-definition.ts';
 import { nodeInfo } from '../../src/nodes/registry.ts';
 import { Tensor } from '../../src/inference/tensor.ts';
@@ -13,7 +14,7 @@ export function node(name: string): NodeDefinition {
 
 /** `/object_info` entry with tooltips and descriptions removed (nodes.md omits them as presentation-only). */
 export function info(name: string): Record<string, any> {
-  const entry = JSON.parse(JSON.stringify(nodeInfo(node(name))));
+  const entry = structuredClone(nodeInfo(node(name))) as Record<string, any>;
   delete entry.description;
   delete entry.output_tooltips;
   for (const section of Object.values(entry.input) as Record<string, any>[]) {
@@ -44,7 +45,8 @@ export async function run(name: string, inputs: Record<string, unknown>, ctx?: a
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = 'values'): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i]! - expected[i]!) <= tol)) {
+    // Fixtures store float32 values with 9 significant digits, which round-trip exactly through Math.fround.
+    if (!(Math.abs(actual[i]! - Math.fround(expected[i]!)) <= tol)) {
       assert.fail(`${what}[${i}]: expected ${expected[i]} ± ${tol}, got ${actual[i]}`);
     }
   }
@@ -52,3 +54,34 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** V1 combo input of nodes.md: `[choices]`. */
 export const UPSCALE = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'];
+
+/** A V3 `/object_info` entry (nodes.md §1.1 with changes-0.8.0.md §7's key order). */
+export function v3Info(name: string, category: string, pythonModule: string, input: any, inputOrder: any, outputs: string[], extra: any = {}) {
+  return {
+    input,
+    input_order: inputOrder,
+    output: outputs,
+    output_is_list: outputs.map(() => false),
+    output_name: outputs,
+    output_tooltips: outputs.map(() => null),
+    output_matchtypes: null,
+    name,
+    display_name: null,
+    python_module: pythonModule,
+    category,
+    output_node: false,
+    deprecated: false,
+    experimental: false,
+    api_node: false,
+    ...extra,
+  };
+}
+
+export const combo = (options: readonly (string | number)[], extra: Record<string, unknown> = {}) => ['COMBO', { ...extra, multiselect: false, options: [...options] }];
+export const int = (o: Record<string, unknown>) => ['INT', o];
+export const float = (o: Record<string, unknown>) => ['FLOAT', o];
+
+/** Reads a fixture of test/image/fixtures. */
+export function fixture(name: string): any {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+}

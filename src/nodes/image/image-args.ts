@@ -1,5 +1,5 @@
 // Checks shared by the image nodes, on top of utils/node-args.ts.
-import type { Tensor } from '../../inference/tensor.ts';
+import { Tensor } from '../../inference/tensor.ts';
 import { MAX_TENSOR_VALUES } from '../utils/node-args.ts';
 
 /** Refuses a resize target that is empty or would allocate more than MAX_TENSOR_VALUES floats. */
@@ -15,4 +15,29 @@ export function checkImageSize(node: string, image: Tensor, width: number, heigh
 export function itemOffset(t: Tensor, i: number): number {
   const b = t.shape[0]!;
   return (b === 1 ? 0 : i) * (t.size / b);
+}
+
+/**
+ * node_helpers.image_alpha_fix(destination, source): a source with more channels loses the extra ones; a
+ * destination with more channels gets one more channel of 1.0 (ComfyUI pads the destination, not the source,
+ * so RGBA over RGB then fails on the channel mismatch, as it does there).
+ */
+export function imageAlphaFix(destination: Tensor, source: Tensor): [Tensor, Tensor] {
+  const [b, h, w, dc] = destination.shape as [number, number, number, number];
+  const sc = source.shape[3]!;
+  if (dc < sc) {
+    const [sb, sh, sw] = source.shape as [number, number, number, number];
+    const out = new Tensor([sb, sh, sw, dc]);
+    for (let p = 0, n = sb * sh * sw; p < n; p++) for (let k = 0; k < dc; k++) out.data[p * dc + k] = source.data[p * sc + k]!;
+    return [destination, out];
+  }
+  if (dc > sc) {
+    const out = new Tensor([b, h, w, dc + 1]);
+    for (let p = 0, n = b * h * w; p < n; p++) {
+      for (let k = 0; k < dc; k++) out.data[p * (dc + 1) + k] = destination.data[p * dc + k]!;
+      out.data[p * (dc + 1) + dc] = 1;
+    }
+    return [out, source];
+  }
+  return [destination, source];
 }

@@ -1,9 +1,14 @@
-// The image nodes, in ComfyUI's registration order.
+// The image nodes, in ComfyUI's registration order (nodes.py, then the comfy_extras files in load order).
 import type { NodeDefinition } from '../node-definition.ts';
 import { loadImage, loadImageMask } from './load-image.ts';
 import { previewImage, saveImage } from './save-image.ts';
-import { imageScale, imageScaleBy } from './scale.ts';
+import { imageScale, imageScaleBy, imageScaleToMaxDimension, imageScaleToTotalPixels } from './scale.ts';
 import { emptyImage, imageBatch, imageInvert, imagePadForOutpaint } from './basic.ts';
+import { imageBlend, imageBlur, imageSharpen } from './filters.ts';
+import { batchImagesNode, imageFromBatch, rebatchImages, repeatImageBatch } from './batch.ts';
+import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
+import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
+import { saveAnimatedPng, saveAnimatedWebp } from './animated.ts';
 
 export const imageNodes: NodeDefinition[] = [
   // nodes.py
@@ -17,4 +22,27 @@ export const imageNodes: NodeDefinition[] = [
   imageBatch,
   imagePadForOutpaint,
   emptyImage,
+  // comfy_extras/nodes_post_processing.py
+  imageBlend,
+  imageBlur,
+  imageSharpen,
+  imageScaleToTotalPixels,
+  batchImagesNode,
+  // comfy_extras/nodes_mask.py
+  imageCompositeMasked,
+  // comfy_extras/nodes_rebatch.py
+  rebatchImages,
+  // comfy_extras/nodes_images.py
+  imageCrop,
+  repeatImageBatch,
+  imageFromBatch,
+  imageAddNoise,
+  saveAnimatedWebp,
+  saveAnimatedPng,
+  imageStitch,
+  resizeAndPadImage,
+  getImageSize,
+  imageRotate,
+  imageFlip,
+  imageScaleToMaxDimension,
 ];
