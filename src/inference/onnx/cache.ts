@@ -18,11 +18,23 @@ export interface LinkedFile {
   how: 'link' | 'copy';
 }
 
+export interface GraphCacheOptions {
+  warn?: (message: string) => void;
+  /** How to hardlink (tests inject a failing one to exercise the copy fallback). */
+  link?: (source: string, target: string) => Promise<void>;
+}
+
 export class GraphCache {
+  private readonly warn: (message: string) => void;
+  private readonly link: (source: string, target: string) => Promise<void>;
+
   constructor(
     readonly root: string,
-    private readonly warn: (message: string) => void = (m) => console.warn(m),
-  ) {}
+    options: GraphCacheOptions = {},
+  ) {
+    this.warn = options.warn ?? ((m) => console.warn(m));
+    this.link = options.link ?? link;
+  }
 
   /** The folder for graphs over `weightFile`, with the weight file linked inside it. */
   async folderFor(weightFile: string): Promise<CacheFolder> {
@@ -46,7 +58,7 @@ export class GraphCache {
       await unlink(target);
     }
     try {
-      await link(source, target);
+      await this.link(source, target);
       return 'link';
     } catch (e) {
       this.warn(`cannot hardlink ${source} into the graph cache ${this.root} (${(e as NodeJS.ErrnoException).code}); copying it instead`);
@@ -94,4 +106,12 @@ export class CacheFolder {
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * The graph cache folder for a ComfyUI base directory: `<base>/.cache/onnx-graphs` (the same filesystem as
+ * `<base>/models` in the usual layout, so hardlinks work), or $COMFY_TS_GRAPH_CACHE when set.
+ */
+export function defaultGraphCacheDir(baseDir: string): string {
+  return process.env.COMFY_TS_GRAPH_CACHE ?? join(baseDir, '.cache', 'onnx-graphs');
 }
