@@ -16,7 +16,7 @@ export function node(name: string): NodeDefinition {
 export function info(name: string): Record<string, any> {
   const entry = structuredClone(nodeInfo(node(name))) as Record<string, any>;
   delete entry.description;
-  delete entry.output_tooltips;
+  if (!('output_matchtypes' in entry)) delete entry.output_tooltips; // V1: present only when declared
   for (const section of Object.values(entry.input) as Record<string, any>[]) {
     for (const spec of Object.values(section)) {
       if (Array.isArray(spec) && spec[1] && typeof spec[1] === 'object') delete spec[1].tooltip;
