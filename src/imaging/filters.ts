@@ -43,19 +43,24 @@ export function convolveSeparableReflect(image: Tensor, kernel: Float64Array): T
   const out = new Tensor(image.shape);
   const dst = out.data;
   const plane = h * w * c;
+  const padded = new Float32Array((w + 2 * r) * c);
+  const rowLen = w * c;
   for (let i = 0; i < b; i++) {
     const base = i * plane;
     for (let y = 0; y < h; y++) {
-      const row = base + y * w * c;
-      for (let x = 0; x < w; x++) {
-        for (let ch = 0; ch < c; ch++) {
-          let s = 0;
-          for (let t = 0; t < k; t++) s += kernel[t]! * src[row + xs[x + t]! * c + ch]!;
-          tmp[(y * w + x) * c + ch] = s;
-        }
+      const row = base + y * rowLen;
+      // The row with its reflected margins, so the taps index it directly.
+      for (let x = 0; x < w + 2 * r; x++) {
+        const s0 = row + xs[x]! * c;
+        for (let ch = 0; ch < c; ch++) padded[x * c + ch] = src[s0 + ch]!;
+      }
+      const o = y * rowLen;
+      for (let p = 0; p < rowLen; p++) {
+        let s = 0;
+        for (let t = 0, q = p; t < k; t++, q += c) s += kernel[t]! * padded[q]!;
+        tmp[o + p] = s;
       }
     }
-    const rowLen = w * c;
     for (let y = 0; y < h; y++) {
       const o = base + y * rowLen;
       for (let t = 0; t < k; t++) {

@@ -77,10 +77,11 @@ function precompute(inSize: number, outSize: number, filter: PilFilter): Coeffic
   return { ksize, bounds, weights };
 }
 
+/** Resample.c `clip8`: the fixed-point sum (an int32) back to 0..255. */
 function clip8(v: number): number {
   if (v >= CLIP_LIMIT) return 255;
   if (v <= 0) return 0;
-  return Math.floor(v / 2 ** PRECISION_BITS);
+  return v >> PRECISION_BITS;
 }
 
 function resampleHorizontal(
@@ -90,16 +91,31 @@ function resampleHorizontal(
   const { ksize, bounds, weights } = c;
   for (let y = 0; y < rows; y++) {
     const srcRow = (y + rowFirst) * srcW * channels;
-    const outRow = y * outW * channels;
+    let o = y * outW * channels;
     for (let xx = 0; xx < outW; xx++) {
       const xmin = bounds[xx * 2]!;
       const xmax = bounds[xx * 2 + 1]!;
       const kOff = xx * ksize;
+      let p = srcRow + xmin * channels;
+      if (channels === 3) {
+        let s0 = ROUND_HALF;
+        let s1 = ROUND_HALF;
+        let s2 = ROUND_HALF;
+        for (let x = 0; x < xmax; x++, p += 3) {
+          const k = weights[kOff + x]!;
+          s0 = (s0 + src[p]! * k) | 0;
+          s1 = (s1 + src[p + 1]! * k) | 0;
+          s2 = (s2 + src[p + 2]! * k) | 0;
+        }
+        out[o++] = clip8(s0);
+        out[o++] = clip8(s1);
+        out[o++] = clip8(s2);
+        continue;
+      }
       for (let ch = 0; ch < channels; ch++) {
         let ss = ROUND_HALF;
-        let p = srcRow + xmin * channels + ch;
-        for (let x = 0; x < xmax; x++, p += channels) ss += src[p]! * weights[kOff + x]!;
-        out[outRow + xx * channels + ch] = clip8(ss);
+        for (let x = 0, q = p + ch; x < xmax; x++, q += channels) ss = (ss + src[q]! * weights[kOff + x]!) | 0;
+        out[o++] = clip8(ss);
       }
     }
   }
@@ -109,18 +125,21 @@ function resampleHorizontal(
 function resampleVertical(src: Uint8Array, w: number, channels: number, outH: number, c: Coefficients, shift: number): Uint8Array {
   const rowLen = w * channels;
   const out = new Uint8Array(rowLen * outH);
+  const acc = new Int32Array(rowLen); // int32 like Resample.c; PRECISION_BITS leaves headroom for the sums
   const { ksize, bounds, weights } = c;
   for (let yy = 0; yy < outH; yy++) {
     const ymin = bounds[yy * 2]! - shift;
     const ymax = bounds[yy * 2 + 1]!;
     const kOff = yy * ksize;
-    const outRow = yy * rowLen;
-    for (let i = 0; i < rowLen; i++) {
-      let ss = ROUND_HALF;
-      let p = ymin * rowLen + i;
-      for (let y = 0; y < ymax; y++, p += rowLen) ss += src[p]! * weights[kOff + y]!;
-      out[outRow + i] = clip8(ss);
+    acc.fill(ROUND_HALF);
+    // Row by row: sequential memory access instead of a strided walk per output sample.
+    for (let y = 0; y < ymax; y++) {
+      const k = weights[kOff + y]!;
+      const base = (ymin + y) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] = (acc[i]! + src[base + i]! * k) | 0;
     }
+    const outRow = yy * rowLen;
+    for (let i = 0; i < rowLen; i++) out[outRow + i] = clip8(acc[i]!);
   }
   return out;
 }

@@ -1,0 +1,75 @@
+// Image pipeline benchmark (standalone: `node --import tsx bench/image-pipeline.ts [size] [batch]`):
+// LoadImage (a 4-frame 2048×2048 file) → ImageScaleBy lanczos ×2 → ImageBlur → ImageCompositeMasked → SaveImage,
+// the nodes called as the engine calls them. Prints each stage's time and the total.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { imageNodes } from '../src/nodes/image/index.ts';
+import type { NodeContext, NodeDefinition, NodeServices } from '../src/nodes/node-definition.ts';
+import { Tensor } from '../src/inference/tensor.ts';
+import { createFolderPaths } from '../src/storage/folder-paths.ts';
+
+const size = Number(process.argv[2] ?? 2048);
+const batch = Number(process.argv[3] ?? 4);
+
+const baseDir = mkdtempSync(path.join(tmpdir(), 'comfy-ts-bench-'));
+const services: NodeServices = {
+  paths: createFolderPaths({ baseDir }),
+  options: { disableMetadata: false, previewMethod: 'none', previewSize: 512, cpu: true },
+  shared: new Map(),
+};
+const ctx: NodeContext = {
+  nodeId: '1', displayNodeId: '1', promptId: 'bench', services, prompt: {}, extraData: {},
+  progress() {}, checkInterrupted() {}, signal: new AbortController().signal, sendText() {},
+};
+const nodes = new Map(imageNodes.map((n) => [n.name, n] as [string, NodeDefinition]));
+
+async function call(name: string, inputs: Record<string, unknown>): Promise<any[]> {
+  const r = await nodes.get(name)!.execute(inputs, ctx);
+  return Array.isArray(r) ? r : [(r as { ui?: unknown }).ui];
+}
+
+/** A smooth synthetic photo-like test card (gradients and rings), different per frame. */
+function testCard(frame: number): Buffer {
+  const px = Buffer.alloc(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - size / 2, y - size / 2);
+      const o = (y * size + x) * 3;
+      px[o] = (x * 255) / size;
+      px[o + 1] = (y * 255) / size;
+      px[o + 2] = 128 + 127 * Math.sin(r / (20 + frame * 5));
+    }
+  }
+  return px;
+}
+
+async function main(): Promise<void> {
+  const frames = Buffer.concat(Array.from({ length: batch }, (_, i) => testCard(i)));
+  await sharp(frames, { raw: { width: size, height: size * batch, channels: 3, pageHeight: size } })
+    .tiff({ compression: 'deflate' })
+    .toFile(path.join(services.paths.inputDir, 'bench.tiff'));
+  console.log(`image pipeline: ${batch}×${size}×${size} → lanczos ×2 → blur → composite → save`);
+  const timings: [string, number][] = [];
+  const time = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const r = await fn();
+    timings.push([label, performance.now() - t0]);
+    return r;
+  };
+  const t0 = performance.now();
+  const [image] = await time('LoadImage', () => call('LoadImage', { image: 'bench.tiff' }));
+  const [scaled] = await time('ImageScaleBy lanczos x2', () => call('ImageScaleBy', { image, upscale_method: 'lanczos', scale_by: 2 }));
+  const [blurred] = await time('ImageBlur r=2', () => call('ImageBlur', { image: scaled, blur_radius: 2, sigma: 1 }));
+  const s = (scaled as Tensor).shape[1]!;
+  const mask = new Tensor([1, s / 2, s / 2]).clone();
+  mask.data.fill(0.5);
+  const [composite] = await time('ImageCompositeMasked', () => call('ImageCompositeMasked', { destination: scaled, source: blurred, x: s / 4, y: s / 4, resize_source: false, mask }));
+  const [ui] = await time('SaveImage', () => call('SaveImage', { images: composite, filename_prefix: 'bench', prompt: { bench: true } }));
+  const total = performance.now() - t0;
+  for (const [label, ms] of timings) console.log(`  ${label.padEnd(26)} ${(ms / 1000).toFixed(2)} s`);
+  console.log(`  ${'total'.padEnd(26)} ${(total / 1000).toFixed(2)} s  (${(ui as { images: unknown[] }).images.length} files)`);
+}
+
+main().finally(() => rmSync(baseDir, { recursive: true, force: true }));
