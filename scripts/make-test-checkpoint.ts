@@ -3,10 +3,12 @@
 // through the same code as full-size files. With `sizes: FULL_SIZES[arch]` the SD1.5 layout equals
 // /work/shared/fidelity/sd15-manifest.json name for name and shape for shape.
 //
-//   node --import tsx scripts/make-test-checkpoint.ts OUT.safetensors [--arch sd15|sd2|sd2-v] [--dtype F16|F32] [--seed N]
+//   node --import tsx scripts/make-test-checkpoint.ts OUT.safetensors|OUT.ckpt [--arch sd15|sd2|sd2-v] [--dtype F16|F32]
+//     [--seed N] [--full | --tiny]      (the format follows the extension)
 import { pathToFileURL } from 'node:url';
 import { fromFloat32, shapeSize } from '../src/inference/files/dtype.ts';
 import { writeSafetensors } from '../src/inference/files/safetensors-writer.ts';
+import { writeTorchFile, type TorchDict } from '../src/inference/files/torch-writer.ts';
 
 export type TestArch = 'sd15' | 'sd2' | 'sd2-v';
 
@@ -264,11 +266,13 @@ export interface TestCheckpointOptions {
   dtype?: 'F32' | 'F16';
   seed?: number;
   sizes?: CheckpointSizes;
+  /** `ckpt`: a torch zip with the weights under "state_dict", as the original SD releases ship. */
+  format?: 'safetensors' | 'ckpt';
 }
 
 /** Writes a random-weight checkpoint; returns the tensor layout that was written. */
 export async function writeTestCheckpoint(path: string, options: TestCheckpointOptions): Promise<TensorSpec[]> {
-  const { arch, dtype = 'F16', seed = 0, sizes = TEST_SIZES } = options;
+  const { arch, dtype = 'F16', seed = 0, sizes = TEST_SIZES, format = 'safetensors' } = options;
   const layout = checkpointLayout(arch, sizes);
   const byName = new Map(layout.map((t) => [t.name, t]));
   const rng = makeRng(seed);
@@ -281,7 +285,13 @@ export async function writeTestCheckpoint(path: string, options: TestCheckpointO
       return spec.integer ? new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer) : fromFloat32(values, dtype);
     },
   }));
-  await writeSafetensors(path, tensors, { format: 'pt', generator: 'make-test-checkpoint.ts', arch, seed: String(seed) });
+  if (format === 'ckpt') {
+    const stateDict: TorchDict = {};
+    for (const t of tensors) stateDict[t.name] = { dtype: t.dtype, shape: t.shape, data: t.data() };
+    await writeTorchFile(path, { global_step: 0, state_dict: stateDict });
+  } else {
+    await writeSafetensors(path, tensors, { format: 'pt', generator: 'make-test-checkpoint.ts', arch, seed: String(seed) });
+  }
   return layout;
 }
 
@@ -298,7 +308,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const dtype = (flag('dtype') ?? 'F16') as 'F16' | 'F32';
   const layout = await writeTestCheckpoint(out, {
-    arch, dtype, seed: Number(flag('seed') ?? 0), sizes: argv.includes('--full') ? FULL_SIZES[arch] : argv.includes('--tiny') ? TINY_SIZES : TEST_SIZES,
+    arch, dtype, seed: Number(flag('seed') ?? 0), format: /\.(ckpt|pt|pth)$/.test(out) ? 'ckpt' : 'safetensors', sizes: argv.includes('--full') ? FULL_SIZES[arch] : argv.includes('--tiny') ? TINY_SIZES : TEST_SIZES,
   });
   console.log(`wrote ${out}: ${arch}, ${layout.length} tensors`);
 }

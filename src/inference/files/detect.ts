@@ -65,7 +65,7 @@ export async function detectCheckpoint(file: WeightFile): Promise<CheckpointConf
   }
   return {
     family,
-    prediction: family === 'sd2' ? await detectSd2Prediction(file, unetTensors) : 'eps',
+    prediction: family === 'sd2' ? await detectSd2Prediction(file, unetTensors, unet) : 'eps',
     unet, clip, vae,
     prefixes: { unet: unetPrefix, vae: vae?.prefix ?? null, clip: clip?.prefix ?? null },
     latent: { channels: 4, scaleFactor: 0.18215 },
@@ -79,7 +79,7 @@ export async function detectUnetFile(file: WeightFile): Promise<{ family: ModelF
   if (!unetTensors.has('input_blocks.0.0.weight')) throw unknownLayout(file.tensors, file.path);
   const family = checkFamily(new Map(), unetTensors);
   const unet = withHeads(detectUnetStructure(unetTensors), family);
-  const prediction = family === 'sd2' ? await detectSd2Prediction(file, unetTensors) : 'eps';
+  const prediction = family === 'sd2' ? await detectSd2Prediction(file, unetTensors, unet) : 'eps';
   return { family, prediction, unet, prefix };
 }
 
@@ -117,10 +117,13 @@ function withHeads(s: Omit<UnetConfig, 'num_heads' | 'num_head_channels'>, famil
   return config;
 }
 
-/** SD2: v-prediction if the population std of the last output transformer's norm1 bias exceeds 0.09 (§3.4). */
-async function detectSd2Prediction(file: WeightFile, unetTensors: TensorMap): Promise<Prediction> {
+/**
+ * SD2: v-prediction if the population std of the last output transformer's norm1 bias exceeds 0.09 (§3.4);
+ * ComfyUI asks only 4-channel models (SD2 inpainting models are eps).
+ */
+async function detectSd2Prediction(file: WeightFile, unetTensors: TensorMap, unet: UnetConfig): Promise<Prediction> {
   const ref: TensorRef | undefined = unetTensors.get(VPRED_MARKER_KEY);
-  if (!ref) return 'eps';
+  if (!ref || unet.in_channels !== 4) return 'eps';
   const v = await file.readFloat32(ref);
   let mean = 0;
   for (const x of v) mean += x;

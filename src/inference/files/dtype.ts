@@ -105,17 +105,21 @@ function copyNumbers(out: Float32Array, src: BigInt64Array | BigUint64Array): vo
   for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
 }
 
-const scratch = new DataView(new ArrayBuffer(4));
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
 
 /** float32 → IEEE half bits, round to nearest even (as torch's `.half()`). */
 export function floatToHalf(value: number): number {
-  scratch.setFloat32(0, value);
-  const x = scratch.getUint32(0);
+  scratchF32[0] = value;
+  return halfFromFloatBits(scratchU32[0]!);
+}
+
+function halfFromFloatBits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 31) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -134,8 +138,11 @@ export function floatToHalf(value: number): number {
 
 /** float32 → bfloat16 bits, round to nearest even. */
 export function floatToBFloat16(value: number): number {
-  scratch.setFloat32(0, value);
-  const x = scratch.getUint32(0);
+  scratchF32[0] = value;
+  return bfloat16FromFloatBits(scratchU32[0]!);
+}
+
+function bfloat16FromFloatBits(x: number): number {
   if ((x & 0x7f800000) === 0x7f800000 && x & 0x7fffff) return (x >>> 16) | 0x40;
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
@@ -147,13 +154,15 @@ export function fromFloat32(values: ArrayLike<number>, dtype: 'F32' | 'F16' | 'B
     case 'F32': return new Uint8Array(Float32Array.from(values).buffer);
     case 'F64': return new Uint8Array(Float64Array.from(values).buffer);
     case 'F16': {
+      const bits = new Uint32Array(Float32Array.from(values).buffer);
       const out = new Uint16Array(n);
-      for (let i = 0; i < n; i++) out[i] = floatToHalf(values[i]!);
+      for (let i = 0; i < n; i++) out[i] = halfFromFloatBits(bits[i]!);
       return new Uint8Array(out.buffer);
     }
     case 'BF16': {
+      const bits = new Uint32Array(Float32Array.from(values).buffer);
       const out = new Uint16Array(n);
-      for (let i = 0; i < n; i++) out[i] = floatToBFloat16(values[i]!);
+      for (let i = 0; i < n; i++) out[i] = bfloat16FromFloatBits(bits[i]!);
       return new Uint8Array(out.buffer);
     }
   }
