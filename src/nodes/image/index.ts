@@ -1,6 +1,6 @@
 // The image nodes, in ComfyUI's registration order (nodes.py, then the comfy_extras files in load order).
 import type { NodeDefinition } from '../node-definition.ts';
-import { loadImage, loadImageMask } from './load-image.ts';
+import { loadImage, loadImageMask, loadImageOutput, webcamCapture } from './load-image.ts';
 import { previewImage, saveImage } from './save-image.ts';
 import { imageScale, imageScaleBy, imageScaleToMaxDimension, imageScaleToTotalPixels } from './scale.ts';
 import { emptyImage, imageBatch, imageInvert, imagePadForOutpaint } from './basic.ts';
@@ -9,6 +9,7 @@ import { batchImagesNode, imageFromBatch, rebatchImages, repeatImageBatch } from
 import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
 import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
 import { saveAnimatedPng, saveAnimatedWebp } from './animated.ts';
+import { imageRgbToYuv, imageYuvToRgb, morphologyNode } from './morphology.ts';
 
 export const imageNodes: NodeDefinition[] = [
   // nodes.py
@@ -16,6 +17,7 @@ export const imageNodes: NodeDefinition[] = [
   previewImage,
   loadImage,
   loadImageMask,
+  loadImageOutput,
   imageScale,
   imageScaleBy,
   imageInvert,
@@ -45,4 +47,10 @@ export const imageNodes: NodeDefinition[] = [
   imageRotate,
   imageFlip,
   imageScaleToMaxDimension,
+  // comfy_extras/nodes_morphology.py
+  morphologyNode,
+  imageRgbToYuv,
+  imageYuvToRgb,
+  // comfy_extras/nodes_webcam.py
+  webcamCapture,
 ];

@@ -101,3 +101,38 @@ export const loadImageMask: NodeDefinition = {
   validateInputs: validateImageName,
   validateInputsTakes: ['image'],
 };
+
+export const loadImageOutput: NodeDefinition = {
+  ...loadImage,
+  name: 'LoadImageOutput',
+  displayName: 'Load Image (from Outputs)',
+  description:
+    'Load an image from the output folder. When the refresh button is clicked, the node will update the image list and automatically select the first image, allowing for easy iteration.',
+  experimental: true,
+  inputs: {
+    required: {
+      image: ['COMBO', {
+        image_upload: true,
+        image_folder: 'output',
+        remote: { route: '/internal/files/output', refresh_button: true, control_after_refresh: 'first' },
+      }],
+    },
+  },
+};
+
+export const webcamCapture: NodeDefinition = {
+  ...loadImage,
+  name: 'WebcamCapture',
+  displayName: 'Webcam Capture',
+  pythonModule: 'comfy_extras.nodes_webcam',
+  inputs: {
+    required: {
+      image: ['WEBCAM', {}],
+      width: ['INT', { default: 0, min: 0, max: 16384, step: 1 }],
+      height: ['INT', { default: 0, min: 0, max: 16384, step: 1 }],
+      capture_on_queue: ['BOOLEAN', { default: true }],
+    },
+  },
+  // LoadImage's result; only the IMAGE slot is declared (the frontend already sized the capture).
+  outputs: [{ type: 'IMAGE' }],
+};
