@@ -30,7 +30,14 @@ export interface ErrorBody {
 export type NodeErrors = Record<string, { errors: ErrorBody[]; dependent_outputs: string[]; class_type: string }>;
 
 export type SubmitOutcome =
-  | { ok: true; prompt_id: string; number: number; node_errors: NodeErrors }
+  | {
+      ok: true;
+      prompt_id: string;
+      number: number;
+      node_errors: NodeErrors;
+      /** The client sent `number` (ComfyUI echoes it as a Python float, e.g. `5.0`). */
+      numberIsFloat?: boolean;
+    }
   | { ok: false; error: ErrorBody; node_errors: NodeErrors };
 
 export interface HistoryEntry {
@@ -55,9 +62,18 @@ export interface EngineBinaryFrame {
   previewFallback?: Buffer;
 }
 
+/** A prompt that left the worker (any outcome), e.g. for the terminal's "Prompt executed in …" line. */
+export interface PromptFinished {
+  promptId: string;
+  entry: HistoryEntry;
+  /** From the worker taking the item to the history entry being written. */
+  durationMs: number;
+}
+
 export interface EngineListeners {
   message(msg: EngineMessage): void;
   binary(frame: EngineBinaryFrame): void;
+  finished?(info: PromptFinished): void;
 }
 
 export interface Engine {

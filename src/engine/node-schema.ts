@@ -1,6 +1,6 @@
 // What the engine reads from a node definition: declared inputs (evaluated lazily, since combo lists of model files
 // come from functions that touch the disk), output types and list flags, and the output-node flag.
-import type { InputOptions, InputSpec, InputType, NodeDefinition } from '../nodes/node-definition.ts';
+import type { InputOptions, InputSpec, InputType, NodeDefinition, NodeServices } from '../nodes/node-definition.ts';
 
 export type InputCategory = 'required' | 'optional' | 'hidden';
 
@@ -11,34 +11,50 @@ export interface InputInfo {
   options(): InputOptions;
 }
 
-function lazyInfo(category: InputCategory, spec: InputSpec): InputInfo {
-  let type: InputType | undefined;
-  let options: InputOptions | undefined;
-  return {
-    category,
-    type: () => (type ??= typeof spec[0] === 'function' ? spec[0]() : spec[0]),
-    options: () => (options ??= (typeof spec[1] === 'function' ? spec[1]() : spec[1]) ?? {}),
-  };
+/** A declared input whose spec functions run at most once, on first use. */
+class LazyInputInfo implements InputInfo {
+  private resolvedType: InputType | undefined;
+  private resolvedOptions: InputOptions | undefined;
+
+  constructor(
+    readonly category: InputCategory,
+    private readonly spec: InputSpec,
+    private readonly services: NodeServices | undefined,
+  ) {}
+
+  type(): InputType {
+    const t = this.spec[0];
+    return (this.resolvedType ??= typeof t === 'function' ? t(this.services) : t);
+  }
+
+  options(): InputOptions {
+    const o = this.spec[1];
+    return (this.resolvedOptions ??= (typeof o === 'function' ? o(this.services) : o) ?? {});
+  }
+}
+
+function lazyInfo(category: InputCategory, spec: InputSpec, services?: NodeServices): InputInfo {
+  return new LazyInputInfo(category, spec, services);
 }
 
 /** ComfyUI's `get_input_info`: required, then optional, then hidden. */
-export function inputInfo(def: NodeDefinition, name: string): InputInfo | undefined {
+export function inputInfo(def: NodeDefinition, name: string, services?: NodeServices): InputInfo | undefined {
   const { required, optional, hidden } = def.inputs;
-  if (required && Object.hasOwn(required, name)) return lazyInfo('required', required[name]!);
-  if (optional && Object.hasOwn(optional, name)) return lazyInfo('optional', optional[name]!);
+  if (required && Object.hasOwn(required, name)) return lazyInfo('required', required[name]!, services);
+  if (optional && Object.hasOwn(optional, name)) return lazyInfo('optional', optional[name]!, services);
   if (hidden && Object.hasOwn(hidden, name)) return lazyInfo('hidden', [hidden[name]!]);
   return undefined;
 }
 
 /** Declared (validated) input names: required then optional, in declaration order. */
-export function declaredInputs(def: NodeDefinition): [string, InputInfo][] {
+export function declaredInputs(def: NodeDefinition, services?: NodeServices): [string, InputInfo][] {
   const out: [string, InputInfo][] = [];
   for (const category of ['required', 'optional'] as const) {
     const specs = def.inputs[category];
     if (!specs) continue;
     for (const name of Object.keys(specs)) {
       if (category === 'optional' && def.inputs.required && Object.hasOwn(def.inputs.required, name)) continue;
-      out.push([name, lazyInfo(category, specs[name]!)]);
+      out.push([name, lazyInfo(category, specs[name]!, services)]);
     }
   }
   return out;

@@ -2,7 +2,7 @@
 // and, through links, its ancestors. ComfyUI recurses; this walks an explicit stack so 1,000-node chains and cycles
 // cannot overflow. The memo table's insertion order (post-order) is what `node_errors` and its famously shared
 // `dependent_outputs` are built from, so it is kept exactly.
-import type { NodeDefinition } from '../nodes/node-definition.ts';
+import type { NodeDefinition, NodeServices } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import type { ErrorBody, NodeErrors } from './engine-api.ts';
 import { coerceForType } from './coerce.ts';
@@ -58,6 +58,7 @@ class PromptValidator {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly prompt: Prompt,
+    private readonly services: NodeServices | undefined,
   ) {}
 
   private frame(id: string): Frame {
@@ -82,7 +83,7 @@ class PromptValidator {
     if (!isPlainObject(node.inputs)) throw new PyException('TypeError', `node ${f.id} has inputs that are not an object`);
     f.inputs = node.inputs;
     f.def = this.registry.get(node.class_type as string)!;
-    f.declared = declaredInputs(f.def);
+    f.declared = declaredInputs(f.def, this.services);
     f.takes = validationTakes(f.def);
     f.started = true;
   }
@@ -247,11 +248,12 @@ export async function validatePrompt(
   prompt: Prompt,
   targets: readonly unknown[] | null,
   log: (line: string) => void = () => {},
+  services: NodeServices | undefined = registry.services,
 ): Promise<ValidationResult> {
   const head = wholePromptCheck(registry, prompt, targets);
   if ('error' in head) return { ok: false, error: head.error, outputs: [], nodeErrors: {} };
 
-  const validator = new PromptValidator(registry, prompt);
+  const validator = new PromptValidator(registry, prompt, services);
   const good: string[] = [];
   const failures: [string, ErrorBody[]][] = [];
   const nodeErrors: NodeErrors = {};

@@ -1,0 +1,94 @@
+// POST /prompt's processing (api.md §3.4, changes-0.8.0.md §2.1): priority number, prompt id, validation, and the
+// queue item with `extra_data` (client id copied in, auth keys held apart, `create_time` stamped). Whatever the
+// body holds, this answers with an outcome and never throws.
+import { randomUUID } from 'node:crypto';
+import type { NodeServices } from '../nodes/node-definition.ts';
+import type { NodeRegistry } from '../nodes/registry.ts';
+import type { ErrorBody, Prompt, PromptRequest, QueueItem, SubmitOutcome } from './engine-api.ts';
+import { toPyFloat } from './coerce.ts';
+import { describeException } from './error-report.ts';
+import { isPlainObject, pyStr, pyTruthy } from './python-values.ts';
+import { validatePrompt } from './validate.ts';
+import { inputErrors, promptErrors } from './validation-errors.ts';
+
+export const SENSITIVE_EXTRA_DATA_KEYS = ['auth_token_comfy_org', 'api_key_comfy_org'] as const;
+
+export interface Accepted {
+  item: QueueItem;
+  sensitive: Record<string, unknown>;
+}
+
+export interface SubmitContext {
+  registry: NodeRegistry;
+  /** What input spec functions (file lists) are evaluated with. */
+  services: NodeServices;
+  /** The server-wide counter: read and incremented for every request without `number`. */
+  nextNumber(): number;
+  log(line: string): void;
+}
+
+function rejected(error: ErrorBody): { outcome: SubmitOutcome } {
+  return { outcome: { ok: false, error, node_errors: {} } };
+}
+
+/** The priority: the client's `number` as a float, else the counter (negated with `front`). */
+function priority(ctx: SubmitContext, request: PromptRequest): { number: number; explicit: boolean } | { error: ErrorBody } {
+  if (Object.hasOwn(request, 'number')) {
+    try {
+      const n = toPyFloat(request.number);
+      if (Number.isNaN(n)) return { error: promptErrors.notAnObject('"number" is not a number') };
+      return { number: n, explicit: true };
+    } catch (err) {
+      return { error: promptErrors.notAnObject(`"number" is not a number: ${describeException(err).message}`) };
+    }
+  }
+  const counter = ctx.nextNumber();
+  return { number: pyTruthy(request.front) && counter !== 0 ? -counter : counter, explicit: false };
+}
+
+export async function submitPrompt(
+  ctx: SubmitContext,
+  request: PromptRequest,
+): Promise<{ outcome: SubmitOutcome; accepted?: Accepted }> {
+  try {
+    if (!isPlainObject(request)) {
+      ctx.nextNumber();
+      return rejected(promptErrors.noPrompt());
+    }
+    const p = priority(ctx, request);
+    if ('error' in p) return rejected(p.error);
+    if (!Object.hasOwn(request, 'prompt')) return rejected(promptErrors.noPrompt());
+    const prompt = request.prompt;
+    if (!isPlainObject(prompt)) return rejected(promptErrors.notAnObject('the prompt is not a JSON object'));
+    const promptId = Object.hasOwn(request, 'prompt_id') ? pyStr(request.prompt_id) : randomUUID();
+    const targets = request.partial_execution_targets;
+    if (targets !== undefined && targets !== null && !Array.isArray(targets)) {
+      return rejected(promptErrors.notAnObject('"partial_execution_targets" is not a list of node ids'));
+    }
+    const extraData = request.extra_data ?? {};
+    if (!isPlainObject(extraData)) return rejected(promptErrors.notAnObject('"extra_data" is not a JSON object'));
+
+    const v = await validatePrompt(ctx.registry, prompt, (targets as unknown[] | null | undefined) ?? null, ctx.log, ctx.services);
+    if (Object.hasOwn(request, 'client_id')) extraData.client_id = request.client_id;
+    if (!v.ok) {
+      ctx.log(`invalid prompt: ${v.error!.message}`);
+      return { outcome: { ok: false, error: v.error!, node_errors: v.nodeErrors } };
+    }
+    const sensitive: Record<string, unknown> = {};
+    for (const key of SENSITIVE_EXTRA_DATA_KEYS) {
+      if (Object.hasOwn(extraData, key)) {
+        sensitive[key] = extraData[key];
+        delete extraData[key];
+      }
+    }
+    extraData.create_time = Date.now();
+    const item: QueueItem = [p.number, promptId, prompt as Prompt, extraData, v.outputs];
+    return {
+      outcome: { ok: true, prompt_id: promptId, number: p.number, node_errors: v.nodeErrors, numberIsFloat: p.explicit },
+      accepted: { item, sensitive },
+    };
+  } catch (err) {
+    ctx.log(`submit failed: ${describeException(err).message}`);
+    return rejected(inputErrors.exception(describeException(err)));
+  }
+}

@@ -1,0 +1,149 @@
+// Caching (execution.md §10, changes-0.8.0.md §5): input signatures, IS_CHANGED, the classic/LRU/none policies
+// and POST /free.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { calls, harness, setChangeToken } from './fixtures.ts';
+
+const C = 'cache-client';
+
+function simple(prefix: string, value = 2): Record<string, unknown> {
+  return {
+    [`${prefix}1`]: { class_type: 'Const', inputs: { value } },
+    [`${prefix}2`]: { class_type: 'Adder', inputs: { a: [`${prefix}1`, 0], b: 3 } },
+    [`${prefix}3`]: { class_type: 'Show', inputs: { value: [`${prefix}2`, 0] } },
+  };
+}
+
+function cachedNodes(h: ReturnType<typeof harness>, from: number): unknown {
+  return h.messages.slice(from).find((m) => m.type === 'execution_cached')?.data.nodes;
+}
+
+describe('classic cache', () => {
+  const h = harness();
+  after(() => h.engine.close());
+
+  test('a re-run hits the cache: nothing executes again', async () => {
+    await h.run(simple('x'), { client_id: C });
+    const before = calls.Adder ?? 0;
+    const from = h.messages.length;
+    await h.run(simple('x'), { client_id: C });
+    assert.equal(calls.Adder ?? 0, before);
+    assert.deepEqual(cachedNodes(h, from), ['x1', 'x2', 'x3']);
+  });
+
+  test('signatures ignore node ids: the same graph under other ids is cached', async () => {
+    await h.run(simple('x'), { client_id: C });
+    const before = calls.Const ?? 0;
+    const from = h.messages.length;
+    const entry = await h.run(simple('y'), { client_id: C });
+    assert.equal(calls.Const ?? 0, before);
+    assert.deepEqual(cachedNodes(h, from), ['y1', 'y2', 'y3']);
+    assert.deepEqual(entry.outputs, { y3: { text: ['5'] } });
+  });
+
+  test('only what the latest prompt uses is kept', async () => {
+    await h.run(simple('x', 1), { client_id: C });
+    await h.run(simple('x', 2), { client_id: C });
+    const from = h.messages.length;
+    await h.run(simple('x', 1), { client_id: C });
+    assert.deepEqual(cachedNodes(h, from), []);
+  });
+
+  test('IS_CHANGED: equal values reuse, a new value re-runs, NaN always re-runs', async () => {
+    const prompt = {
+      c: { class_type: 'Changing', inputs: { value: 1 } },
+      o: { class_type: 'Show', inputs: { value: ['c', 0] } },
+    };
+    setChangeToken('v1');
+    await h.run(prompt);
+    const runs = () => calls.Changing ?? 0;
+    const n = runs();
+    await h.run(prompt);
+    assert.equal(runs(), n);
+    setChangeToken('v2');
+    await h.run(prompt);
+    assert.equal(runs(), n + 1);
+    setChangeToken(NaN);
+    await h.run(prompt);
+    await h.run(prompt);
+    assert.equal(runs(), n + 3);
+    setChangeToken(1);
+  });
+
+  test('UNIQUE_ID nodes are keyed by their id', async () => {
+    const entry = await h.run({ h1: { class_type: 'Hidden', inputs: {} }, h2: { class_type: 'Hidden', inputs: {} } });
+    const ids = Object.values(entry.outputs).map((ui) => (ui.seen as { id: string }[])[0]!.id);
+    assert.deepEqual(ids.sort(), ['h1', 'h2']);
+  });
+
+  test('free_memory drops the caches and unloads models; unload_models alone keeps them', async () => {
+    let unloads = 0;
+    const f = harness({ unloadModels: () => unloads++ });
+    try {
+      await f.run(simple('x'), { client_id: C });
+      f.engine.requestFree({ unloadModels: true, freeMemory: false });
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(unloads, 1);
+      let from = f.messages.length;
+      await f.run(simple('x'), { client_id: C });
+      assert.deepEqual(cachedNodes(f, from), ['x1', 'x2', 'x3']);
+      f.engine.requestFree({ unloadModels: false, freeMemory: true });
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(unloads, 2);
+      from = f.messages.length;
+      await f.run(simple('x'), { client_id: C });
+      assert.deepEqual(cachedNodes(f, from), []);
+    } finally {
+      await f.engine.close();
+    }
+  });
+});
+
+describe('LRU cache', () => {
+  test('keeps results of earlier prompts up to its size', async () => {
+    const h = harness({ cache: { mode: 'lru', lruSize: 10 } });
+    try {
+      await h.run(simple('a', 1), { client_id: C });
+      await h.run(simple('a', 2), { client_id: C });
+      const from = h.messages.length;
+      await h.run(simple('a', 1), { client_id: C });
+      assert.deepEqual(cachedNodes(h, from), ['a1', 'a2', 'a3']);
+    } finally {
+      await h.engine.close();
+    }
+  });
+
+  test('evicts the oldest generations beyond its size', async () => {
+    const h = harness({ cache: { mode: 'lru', lruSize: 3 } });
+    try {
+      await h.run(simple('a', 1), { client_id: C });
+      await h.run(simple('a', 2), { client_id: C });
+      await h.run(simple('a', 3), { client_id: C });
+      const from = h.messages.length;
+      await h.run(simple('a', 1), { client_id: C });
+      assert.deepEqual(cachedNodes(h, from), []);
+    } finally {
+      await h.engine.close();
+    }
+  });
+});
+
+describe('no cache', () => {
+  test('nothing is reused and nothing is reported cached', async () => {
+    const h = harness({ cache: { mode: 'none' } });
+    try {
+      await h.run(simple('n'), { client_id: C });
+      const before = calls.Const ?? 0;
+      const from = h.messages.length;
+      const entry = await h.run(simple('n'), { client_id: C });
+      assert.equal(calls.Const, before + 1);
+      assert.deepEqual(cachedNodes(h, from), []);
+      assert.deepEqual(entry.outputs, { n3: { text: ['5'] } });
+      const failed = await h.run({ c: { class_type: 'Const', inputs: { value: 1 } }, f: { class_type: 'Fail', inputs: { value: ['c', 0] } }, o: { class_type: 'Show', inputs: { value: ['f', 0] } } }, { client_id: C });
+      const error = failed.status.messages.find((m) => m[0] === 'execution_error')![1];
+      assert.deepEqual(error.current_outputs, []);
+    } finally {
+      await h.engine.close();
+    }
+  });
+});
