@@ -170,10 +170,12 @@ test('LoadImageMask picks a channel; alpha is inverted and absent alpha reads as
 test('LoadImage: VALIDATE_INPUTS, IS_CHANGED (SHA-256) and confinement', async () => {
   const ctx = ctxWith();
   const def = node('LoadImage');
+  // VALIDATE_INPUTS needs the folders: the node accepts the services as a second argument.
+  const validate = def.validateInputs as unknown as (inputs: object, services: unknown) => unknown;
   writeFileSync(path.join(ctx.services.paths.inputDir, 'x.png'), await sharp({ create: { width: 1, height: 1, channels: 3, background: 'black' } }).png().toBuffer());
-  assert.equal(await def.validateInputs!.call(def, { image: 'x.png' }, ctx.services as never), true);
-  assert.equal(await def.validateInputs!.call(def, { image: 'missing.png' }, ctx.services as never), 'Invalid image file: missing.png');
-  assert.equal(await def.validateInputs!.call(def, { image: '../x.png' }, ctx.services as never), 'Invalid image file: ../x.png');
+  assert.equal(await validate({ image: 'x.png' }, ctx.services), true);
+  assert.equal(await validate({ image: 'missing.png' }, ctx.services), 'Invalid image file: missing.png');
+  assert.equal(await validate({ image: '../x.png' }, ctx.services), 'Invalid image file: ../x.png');
   assert.deepEqual(def.validateInputsTakes, ['image']);
   const h1 = await def.isChanged!({ image: 'x.png' }, ctx);
   assert.match(String(h1), /^[0-9a-f]{64}$/);
