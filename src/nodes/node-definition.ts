@@ -10,10 +10,14 @@ export type InputType = string | readonly (string | number)[];
 export type InputOptions = Record<string, unknown>;
 
 /**
- * One input: `[type, options?]` exactly as on the wire. `type` and `options` may be functions for values
- * that change at run time (the file list of a model folder), evaluated on every `/object_info` and validation.
+ * One input: `[type, options?]` exactly as on the wire. `type` and `options` may be functions of the services
+ * for values that change at run time (the file list of a model folder), evaluated on every `/object_info` and
+ * validation; without services (a registry built for inspection) they get `undefined`.
  */
-export type InputSpec = readonly [InputType | (() => InputType), (InputOptions | (() => InputOptions))?];
+export type InputSpec = readonly [
+  InputType | ((services?: NodeServices) => InputType),
+  (InputOptions | ((services?: NodeServices) => InputOptions))?,
+];
 
 export interface NodeInputs {
   required?: Record<string, InputSpec>;
@@ -29,6 +33,8 @@ export interface NodeOutputSpec {
   name?: string;
   isList?: boolean;
   tooltip?: string;
+  /** V3 match-type output (type COMFY_MATCHTYPE_V3): its template id, reported in `output_matchtypes`. */
+  matchType?: string;
 }
 
 /** UI output of a node: `{images: [{filename, subfolder, type}], text: [...], ...}` (execution.md §8). */

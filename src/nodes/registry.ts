@@ -1,17 +1,20 @@
 // The node registry: class name → definition, and the `/object_info` view of each definition
 // (nodes.md §1.1 and changes-0.8.0.md §7: V1 and V3 producers differ in keys and defaults).
-import type { InputOptions, InputSpec, InputType, NodeDefinition } from './node-definition.ts';
+import type { InputOptions, InputSpec, InputType, NodeDefinition, NodeServices } from './node-definition.ts';
 
 export type NodeInfo = Record<string, unknown>;
 
 /** Evaluates an input spec's lazy parts (file lists and the like). */
-export function resolveInputSpec(spec: InputSpec): [InputType, InputOptions | undefined] {
+export function resolveInputSpec(spec: InputSpec, services?: NodeServices): [InputType, InputOptions | undefined] {
   const [type, options] = spec;
-  return [typeof type === 'function' ? type() : type, typeof options === 'function' ? options() : options];
+  return [typeof type === 'function' ? type(services) : type, typeof options === 'function' ? options(services) : options];
 }
 
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeDefinition>();
+
+  /** `services` feed the inputs whose choices come from the disk (model and input file lists). */
+  constructor(readonly services?: NodeServices) {}
 
   /** Registers a node; a later registration of the same name wins, as in ComfyUI's load order. */
   register(definition: NodeDefinition): void {
@@ -39,7 +42,7 @@ export class NodeRegistry {
     const out: Record<string, NodeInfo> = {};
     for (const [name, def] of this.nodes) {
       try {
-        out[name] = nodeInfo(def);
+        out[name] = nodeInfo(def, this.services);
       } catch (err) {
         console.error(`[ERROR] An error occurred while retrieving information for the '${name}' node.`, err);
       }
@@ -49,7 +52,7 @@ export class NodeRegistry {
 }
 
 /** One node's `/object_info` entry, with keys in the order the producer (V1 or V3) emits them. */
-export function nodeInfo(def: NodeDefinition): NodeInfo {
+export function nodeInfo(def: NodeDefinition, services?: NodeServices): NodeInfo {
   const v3 = def.schemaFormat === 'v3';
   const input: Record<string, Record<string, unknown>> = {};
   const inputOrder: Record<string, string[]> = {};
@@ -59,7 +62,7 @@ export function nodeInfo(def: NodeDefinition): NodeInfo {
     input[section] = {};
     inputOrder[section] = Object.keys(specs);
     for (const [name, spec] of Object.entries(specs)) {
-      const [type, options] = resolveInputSpec(spec);
+      const [type, options] = resolveInputSpec(spec, services);
       input[section]![name] = options !== undefined || v3 ? [type, options ?? {}] : [type];
     }
   }
@@ -76,7 +79,7 @@ export function nodeInfo(def: NodeDefinition): NodeInfo {
     return {
       ...head,
       output_tooltips: def.outputs.map((o) => o.tooltip ?? null),
-      output_matchtypes: null,
+      output_matchtypes: def.outputs.some((o) => o.matchType !== undefined) ? def.outputs.map((o) => o.matchType ?? null) : null,
       name: def.name,
       display_name: def.displayName ?? null,
       description: def.description ?? '',
