@@ -3,6 +3,7 @@ import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { convolveSeparableReflect, gaussianKernel1D } from '../../imaging/filters.ts';
 import { upscaleImage } from '../../imaging/resize.ts';
+import { mapToPalette, medianCutPalette } from '../../imaging/quantize.ts';
 import { requireChoice, requireImage, requireInt, requireNumber } from '../utils/node-args.ts';
 import { v3Combo, v3Float, v3Int, v3Socket } from '../utils/v3-io.ts';
 import { imageAlphaFix } from './image-args.ts';
@@ -120,6 +121,80 @@ export const imageSharpen: NodeDefinition = {
     for (let i = 0; i < out.size; i++) {
       const v = (1 + k) * image.data[i]! - k * out.data[i]!;
       out.data[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    return [out];
+  },
+};
+
+const DITHERS = ['none', 'floyd-steinberg', 'bayer-2', 'bayer-4', 'bayer-8', 'bayer-16'] as const;
+
+/** ComfyUI's normalized_bayer_matrix(n): the recursive 2^n × 2^n ordered-dither matrix. */
+function bayerMatrix(n: number): Float64Array {
+  if (n === 0) return new Float64Array([0]);
+  const prev = bayerMatrix(n - 1);
+  const half = 1 << (n - 1);
+  const size = half * 2;
+  const q = 4 ** n;
+  const out = new Float64Array(size * size);
+  const offsets = [[-1.5, 0.5], [1.5, -0.5]];
+  for (let by = 0; by < 2; by++)
+    for (let bx = 0; bx < 2; bx++)
+      for (let y = 0; y < half; y++)
+        for (let x = 0; x < half; x++) out[(by * half + y) * size + bx * half + x] = (q * prev[y * half + x]! + offsets[by]![bx]!) / q;
+  return out;
+}
+
+/** Quantize.bayer: add the scaled matrix to the 8-bit pixels (float32, clamped, truncated) before mapping. */
+function bayerDither(rgb: Uint8Array, w: number, h: number, paletteSize: number, order: number): Uint8Array {
+  const n = Math.log2(order);
+  const m = bayerMatrix(n);
+  const spread = (2 * 256) / paletteSize;
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const add = spread * m[(y % order) * order + (x % order)]! + 0.5;
+      for (let k = 0; k < 3; k++) {
+        const v = Math.fround(rgb[(y * w + x) * 3 + k]! + add);
+        out[(y * w + x) * 3 + k] = v <= 0 ? 0 : v >= 255 ? 255 : v;
+      }
+    }
+  }
+  return out;
+}
+
+export const imageQuantize: NodeDefinition = {
+  name: 'ImageQuantize',
+  schemaFormat: 'v3',
+  pythonModule: 'comfy_extras.nodes_post_processing',
+  category: 'image/postprocessing',
+  inputs: {
+    required: {
+      image: v3Socket('IMAGE'),
+      colors: v3Int({ default: 256, min: 1, max: 256, step: 1 }),
+      dither: v3Combo(DITHERS),
+    },
+  },
+  outputs: [{ type: 'IMAGE' }],
+  execute(inputs) {
+    const image = requireImage('image', inputs.image);
+    const colors = requireInt('colors', inputs.colors, 1, 256);
+    const dither = requireChoice('dither', inputs.dither, DITHERS);
+    const [b, h, w, c] = image.shape as [number, number, number, number];
+    if (c !== 3) throw new Error(`ImageQuantize needs RGB images (3 channels), got ${c}`);
+    const out = new Tensor(image.shape);
+    const rgb = new Uint8Array(h * w * 3);
+    for (let i = 0; i < b; i++) {
+      // (image * 255).to(uint8): truncation.
+      const src = image.data.subarray(i * h * w * 3, (i + 1) * h * w * 3);
+      for (let p = 0; p < rgb.length; p++) rgb[p] = Math.min(255, Math.max(0, Math.fround(src[p]! * 255)));
+      const { palette, size } = medianCutPalette(rgb, h * w, colors);
+      const indices = dither.startsWith('bayer')
+        ? mapToPalette(bayerDither(rgb, w, h, size, Number(dither.split('-')[1])), w, h, palette, size, false)
+        : mapToPalette(rgb, w, h, palette, size, dither === 'floyd-steinberg');
+      const o = i * h * w * 3;
+      for (let p = 0; p < h * w; p++) {
+        for (let k = 0; k < 3; k++) out.data[o + p * 3 + k] = palette[indices[p]! * 3 + k]! / 255;
+      }
     }
     return [out];
   },

@@ -4,7 +4,7 @@ import { loadImage, loadImageMask, loadImageOutput, webcamCapture } from './load
 import { previewImage, saveImage } from './save-image.ts';
 import { imageScale, imageScaleBy, imageScaleToMaxDimension, imageScaleToTotalPixels } from './scale.ts';
 import { emptyImage, imageBatch, imageInvert, imagePadForOutpaint } from './basic.ts';
-import { imageBlend, imageBlur, imageSharpen } from './filters.ts';
+import { imageBlend, imageBlur, imageQuantize, imageSharpen } from './filters.ts';
 import { batchImagesNode, imageFromBatch, rebatchImages, repeatImageBatch } from './batch.ts';
 import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
 import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
@@ -27,6 +27,7 @@ export const imageNodes: NodeDefinition[] = [
   // comfy_extras/nodes_post_processing.py
   imageBlend,
   imageBlur,
+  imageQuantize,
   imageSharpen,
   imageScaleToTotalPixels,
   batchImagesNode,
