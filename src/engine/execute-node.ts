@@ -4,6 +4,7 @@
 import { ExecutionBlocker, type NodeDefinition, type UiOutput } from '../nodes/node-definition.ts';
 import type { CacheEntry } from './cache/index.ts';
 import { describeException, formatValue, isInterrupt, isOutOfMemory, OOM_TIPS } from './error-report.ts';
+import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { gatherInputs, isLink } from './input-data.ts';
 import { mapOverLists, mergeResults, outputsFromReturns, type InputLists, type SubgraphResult } from './list-mapping.ts';
 import { isOutputNode } from './node-schema.ts';
@@ -60,9 +61,9 @@ function blockedCall(run: RunState, nodeId: string, classType: string, blocker: 
 }
 
 /** The lazy inputs `check_lazy_status` still wants that are links not yet evaluated. */
-async function lazyInputsNeeded(run: RunState, def: NodeDefinition, nodeId: string, inputs: InputLists, missing: Set<string>) {
+async function lazyInputsNeeded(run: RunState, def: NodeDefinition, shape: NodeShape, nodeId: string, inputs: InputLists, missing: Set<string>) {
   const ctx = run.context(nodeId);
-  const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.checkLazyStatus!(args, ctx), {
+  const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.checkLazyStatus!(shape.nest(args, true), ctx), {
     beforeCall: () => run.s.interrupt.throwIfRequested(),
   });
   const names = new Set<string>();
@@ -166,21 +167,23 @@ export async function executeNode(run: RunState, nodeId: string): Promise<NodeOu
       run.pendingSubgraphs.delete(nodeId);
     } else {
       run.progress.start(nodeId);
-      const gathered = gatherInputs(def, nodeId, run.dynprompt.inputsOf(nodeId), (src) => run.list.outputsFor(src, nodeId), run.hidden);
+      const promptInputs = run.dynprompt.inputsOf(nodeId);
+      const shape = nodeShape(def, promptInputs);
+      const gathered = gatherInputs(def, shape, nodeId, promptInputs, (src) => run.list.outputsFor(src, nodeId), run.hidden);
       inputs = gathered.inputs;
       if (run.clientId !== null) {
         run.lastDisplayNode = run.dynprompt.displayId(nodeId);
         run.toClient('executing', { node: nodeId, display_node: run.lastDisplayNode, prompt_id: run.promptId });
       }
       if (def.checkLazyStatus) {
-        const needed = await lazyInputsNeeded(run, def, nodeId, inputs, gathered.missing);
+        const needed = await lazyInputsNeeded(run, def, shape, nodeId, inputs, gathered.missing);
         if (needed.length > 0) {
           for (const name of needed) run.list.makeInputStrongLink(nodeId, name);
           return PENDING;
         }
       }
       const ctx = run.context(nodeId);
-      const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(args, ctx), {
+      const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(shape.nest(args), ctx), {
         beforeCall: () => run.s.interrupt.throwIfRequested(),
         onBlocked: (b) => blockedCall(run, nodeId, node.class_type, b),
       });

@@ -3,7 +3,7 @@
 // are filled by type. Before execution (validation, IS_CHANGED) links are not evaluated and arrive as [null].
 import type { NodeDefinition } from '../nodes/node-definition.ts';
 import type { InputLists } from './list-mapping.ts';
-import { inputInfo, isRawLinkInput } from './node-schema.ts';
+import type { NodeShape } from './dynamic-inputs.ts';
 
 /** The values hidden inputs receive, by their type string. */
 export interface HiddenSources {
@@ -47,12 +47,17 @@ function fillHidden(def: NodeDefinition, nodeId: string, out: InputLists, src: H
 
 const BEFORE_EXECUTION: HiddenSources = { prompt: {}, dynprompt: null, extraData: {} };
 
+function isRawLink(shape: NodeShape, name: string): boolean {
+  const info = shape.info(name);
+  return info !== undefined && info.category !== 'hidden' && info.options().rawLink === true;
+}
+
 /** Inputs as validation and IS_CHANGED see them: constants only, links as [null]. */
-export function constantInputs(def: NodeDefinition, nodeId: string, inputs: Record<string, unknown>): InputLists {
+export function constantInputs(def: NodeDefinition, shape: NodeShape, nodeId: string, inputs: Record<string, unknown>): InputLists {
   const out: InputLists = {};
   for (const [name, value] of Object.entries(inputs)) {
-    if (isLink(value) && !isRawLinkInput(def, name)) out[name] = [null];
-    else if (inputInfo(def, name)) out[name] = [value];
+    if (isLink(value) && !isRawLink(shape, name)) out[name] = [null];
+    else if (shape.info(name)) out[name] = [value];
   }
   fillHidden(def, nodeId, out, BEFORE_EXECUTION);
   return out;
@@ -70,6 +75,7 @@ export interface GatheredInputs {
 /** Inputs for a run of the node. */
 export function gatherInputs(
   def: NodeDefinition,
+  shape: NodeShape,
   nodeId: string,
   inputs: Record<string, unknown>,
   resolve: LinkResolver,
@@ -78,7 +84,7 @@ export function gatherInputs(
   const out: InputLists = {};
   const missing = new Set<string>();
   for (const [name, value] of Object.entries(inputs)) {
-    if (isLink(value) && !isRawLinkInput(def, name)) {
+    if (isLink(value) && !isRawLink(shape, name)) {
       const outputs = resolve(value[0])?.outputs;
       const slot = value[1] < 0 && outputs ? outputs.length + value[1] : value[1];
       if (!outputs || !Number.isInteger(slot) || slot < 0 || slot >= outputs.length) {
@@ -87,7 +93,7 @@ export function gatherInputs(
       } else {
         out[name] = outputs[slot]!;
       }
-    } else if (inputInfo(def, name)) {
+    } else if (shape.info(name)) {
       out[name] = [value];
     }
   }

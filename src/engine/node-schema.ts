@@ -33,16 +33,16 @@ class LazyInputInfo implements InputInfo {
   }
 }
 
-function lazyInfo(category: InputCategory, spec: InputSpec, services?: NodeServices): InputInfo {
+export function lazyInputInfo(category: InputCategory, spec: InputSpec, services?: NodeServices): InputInfo {
   return new LazyInputInfo(category, spec, services);
 }
 
 /** ComfyUI's `get_input_info`: required, then optional, then hidden. */
 export function inputInfo(def: NodeDefinition, name: string, services?: NodeServices): InputInfo | undefined {
   const { required, optional, hidden } = def.inputs;
-  if (required && Object.hasOwn(required, name)) return lazyInfo('required', required[name]!, services);
-  if (optional && Object.hasOwn(optional, name)) return lazyInfo('optional', optional[name]!, services);
-  if (hidden && Object.hasOwn(hidden, name)) return lazyInfo('hidden', [hidden[name]!]);
+  if (required && Object.hasOwn(required, name)) return lazyInputInfo('required', required[name]!, services);
+  if (optional && Object.hasOwn(optional, name)) return lazyInputInfo('optional', optional[name]!, services);
+  if (hidden && Object.hasOwn(hidden, name)) return lazyInputInfo('hidden', [hidden[name]!]);
   return undefined;
 }
 
@@ -54,7 +54,7 @@ export function declaredInputs(def: NodeDefinition, services?: NodeServices): [s
     if (!specs) continue;
     for (const name of Object.keys(specs)) {
       if (category === 'optional' && def.inputs.required && Object.hasOwn(def.inputs.required, name)) continue;
-      out.push([name, lazyInfo(category, specs[name]!, services)]);
+      out.push([name, lazyInputInfo(category, specs[name]!, services)]);
     }
   }
   return out;
@@ -63,11 +63,6 @@ export function declaredInputs(def: NodeDefinition, services?: NodeServices): [s
 export function isLazyInput(def: NodeDefinition, name: string): boolean {
   const info = inputInfo(def, name);
   return info !== undefined && info.category !== 'hidden' && info.options().lazy === true;
-}
-
-export function isRawLinkInput(def: NodeDefinition, name: string): boolean {
-  const info = inputInfo(def, name);
-  return info !== undefined && info.category !== 'hidden' && info.options().rawLink === true;
 }
 
 /** RETURN_TYPES as validation compares them: a V3 combo output is the string "COMBO", a V1 one its options list. */

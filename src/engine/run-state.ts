@@ -22,6 +22,14 @@ export interface RunServices {
   unloadModels: () => void;
 }
 
+const PREVIEW_METHODS = new Set(['none', 'auto', 'latent2rgb', 'taesd']);
+
+/** changes-0.8.0.md §2.1: a known `preview_method` overrides `--preview-method` for one prompt. */
+function servicesFor(services: NodeServices, previewMethod: unknown): NodeServices {
+  if (typeof previewMethod !== 'string' || !PREVIEW_METHODS.has(previewMethod)) return services;
+  return { ...services, options: { ...services.options, previewMethod } };
+}
+
 export class RunState {
   readonly executed = new Set<string>();
   /** UI records of this run, in the order nodes produced or replayed them (history `outputs`/`meta`). */
@@ -34,6 +42,8 @@ export class RunState {
   /** The display id of the node now executing, for a client that reconnects. */
   lastDisplayNode: string | null = null;
   list!: ExecutionList;
+  /** The node services for this prompt (its `extra_data.preview_method` may override the server's). */
+  readonly services: NodeServices;
 
   constructor(
     readonly s: RunServices,
@@ -45,6 +55,7 @@ export class RunState {
   ) {
     this.progress = new ProgressState(promptId, dynprompt, (data) => this.toClientOrBroadcast('progress_state', data));
     this.hidden = { prompt, dynprompt, extraData };
+    this.services = servicesFor(s.services, extraData.preview_method);
   }
 
   /** Sent only when the prompt has a client. */
@@ -70,7 +81,8 @@ export class RunState {
 
   /** What a node function may use while it runs. */
   context(nodeId: string): NodeContext {
-    const { interrupt, events, services } = this.s;
+    const { interrupt, events } = this.s;
+    const services = this.services;
     return {
       nodeId,
       displayNodeId: this.dynprompt.displayId(nodeId),

@@ -1,8 +1,9 @@
 // A node's own validation (VALIDATE_INPUTS / validate_inputs, execution.md §2.2 step 4). Which inputs it takes
 // decides both what it is called with and which built-in checks (min/max/combo, link types) are skipped.
-import { ExecutionBlocker, type NodeDefinition } from '../nodes/node-definition.ts';
+import { ExecutionBlocker, type NodeDefinition, type NodeServices } from '../nodes/node-definition.ts';
 import type { ErrorBody } from './engine-api.ts';
 import { mapOverLists, type InputLists } from './list-mapping.ts';
+import type { NodeShape } from './dynamic-inputs.ts';
 import { constantInputs } from './input-data.ts';
 import { inputErrors } from './validation-errors.ts';
 
@@ -17,17 +18,21 @@ export function validationTakes(def: NodeDefinition): Takes {
 /** Calls the node's validation and turns each failing return into one error per argument it was given. */
 export async function runCustomValidation(
   def: NodeDefinition,
+  shape: NodeShape,
   nodeId: string,
   inputs: Record<string, unknown>,
   takes: Exclude<Takes, null>,
   receivedTypes: Record<string, unknown>,
+  services: NodeServices | undefined,
 ): Promise<ErrorBody[]> {
   if (takes !== 'all' && takes.size === 0) return [];
-  const all = constantInputs(def, nodeId, inputs);
+  const all = constantInputs(def, shape, nodeId, inputs);
   const passed: InputLists = {};
   for (const [name, list] of Object.entries(all)) if (takes === 'all' || takes.has(name)) passed[name] = list;
   if (takes !== 'all' && takes.has('input_types')) passed.input_types = [receivedTypes];
-  const returns = await mapOverLists(def.inputIsList === true, passed, (args) => def.validateInputs!(args));
+  // The services go along as a second argument: validators that check files (LoadImage) need the folders.
+  const validate = def.validateInputs as (inputs: Record<string, unknown>, services?: NodeServices) => unknown;
+  const returns = await mapOverLists(def.inputIsList === true, passed, (args) => validate.call(def, shape.nest(args), services));
   const errors: ErrorBody[] = [];
   for (const name of Object.keys(passed)) {
     for (const r of returns) {

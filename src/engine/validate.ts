@@ -7,7 +7,8 @@ import type { NodeRegistry } from '../nodes/registry.ts';
 import type { ErrorBody, NodeErrors } from './engine-api.ts';
 import { coerceForType } from './coerce.ts';
 import { describeException } from './error-report.ts';
-import { declaredInputs, returnTypes, type InputInfo } from './node-schema.ts';
+import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
+import { returnTypes, type InputInfo } from './node-schema.ts';
 import { PyException, isPlainObject, pyEquals, pyGreater, pyIndex, pyLess, pyRepr } from './python-values.ts';
 import { typesCompatible } from './type-compat.ts';
 import { inputErrors, promptErrors, type InputConfig } from './validation-errors.ts';
@@ -32,6 +33,7 @@ interface Frame {
   started: boolean;
   def: NodeDefinition;
   inputs: Record<string, unknown>;
+  shape: NodeShape;
   declared: [string, InputInfo][];
   index: number;
   errors: ErrorBody[];
@@ -67,6 +69,7 @@ class PromptValidator {
       started: false,
       def: undefined as unknown as NodeDefinition,
       inputs: {},
+      shape: undefined as unknown as NodeShape,
       declared: [],
       index: 0,
       errors: [],
@@ -83,7 +86,8 @@ class PromptValidator {
     if (!isPlainObject(node.inputs)) throw new PyException('TypeError', `node ${f.id} has inputs that are not an object`);
     f.inputs = node.inputs;
     f.def = this.registry.get(node.class_type as string)!;
-    f.declared = declaredInputs(f.def, this.services);
+    f.shape = nodeShape(f.def, f.inputs, this.services);
+    f.declared = f.shape.declared();
     f.takes = validationTakes(f.def);
     f.started = true;
   }
@@ -169,7 +173,7 @@ class PromptValidator {
 
   private async finish(f: Frame): Promise<void> {
     if (f.takes !== null) {
-      const custom = await runCustomValidation(f.def, f.id, f.inputs, f.takes, f.receivedTypes);
+      const custom = await runCustomValidation(f.def, f.shape, f.id, f.inputs, f.takes, f.receivedTypes, this.services);
       f.errors.push(...custom);
     }
     const early = this.earlyErrors.get(f.id) ?? [];

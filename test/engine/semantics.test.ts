@@ -19,7 +19,47 @@ const CycleExpander = node({
   }),
 });
 
-const h = harness({ nodes: [CycleExpander] });
+/** Shows the preview method its context carries. */
+const PreviewMethod = node({
+  name: 'PreviewMethod',
+  outputNode: true,
+  inputs: { required: { n: ['INT', {}] } },
+  outputs: [],
+  execute: (_inputs, ctx) => ({ ui: { method: [ctx.services.options.previewMethod] } }),
+});
+
+/** V3 autogrow: `values.v0`, `values.v1`, … arrive as `values: {v0, v1}`. */
+const Gather = node({
+  name: 'Gather',
+  schemaFormat: 'v3',
+  outputNode: true,
+  inputs: {
+    required: {
+      values: ['COMFY_AUTOGROW_V3', { template: { input: { required: { value: ['INT', {}] } }, prefix: 'v', min: 1, max: 3 } }],
+    },
+  },
+  outputs: [],
+  execute: ({ values }) => ({ ui: { got: [values ?? null] } }),
+});
+
+/** V3 dynamic combo: the chosen option's inputs arrive nested with the choice. */
+const Mode = node({
+  name: 'Mode',
+  schemaFormat: 'v3',
+  outputNode: true,
+  inputs: {
+    required: {
+      mode: [
+        'COMFY_DYNAMICCOMBO_V3',
+        { options: [{ key: 'scale', inputs: { required: { factor: ['FLOAT', { min: 0 }] } } }, { key: 'none', inputs: {} }] },
+      ],
+    },
+  },
+  outputs: [],
+  execute: ({ mode }) => ({ ui: { got: [mode] } }),
+});
+
+const h = harness({ nodes: [CycleExpander, PreviewMethod, Gather, Mode] });
 after(() => h.engine.close());
 const C = 'sem-client';
 
@@ -150,12 +190,47 @@ describe('node expansion', () => {
   });
 });
 
+describe('dynamic inputs (V3)', () => {
+  test('autogrow slots are validated under their dotted names and passed nested', async () => {
+    const entry = await h.run({
+      c: { class_type: 'Const', inputs: { value: 4 } },
+      g: { class_type: 'Gather', inputs: { 'values.v0': ['c', 0], 'values.v1': '5' } },
+    });
+    assert.deepEqual(entry.outputs.g, { got: [{ v0: 4, v1: 5 }] });
+    const bad = await h.engine.submit({ prompt: { g: { class_type: 'Gather', inputs: { 'values.v0': 'abc' } } } });
+    assert.ok(!bad.ok && bad.node_errors.g!.errors[0]!.extra_info.input_name === 'values.v0');
+    const none = await h.run({ g: { class_type: 'Gather', inputs: {} } });
+    assert.deepEqual(none.outputs.g, { got: [null] });
+  });
+
+  test("a dynamic combo's chosen option declares its inputs; the selector is not checked", async () => {
+    const missing = await h.engine.submit({ prompt: { m: { class_type: 'Mode', inputs: { mode: 'scale' } } } });
+    assert.ok(!missing.ok);
+    if (!missing.ok) {
+      assert.deepEqual(missing.node_errors.m!.errors, [
+        { type: 'required_input_missing', message: 'Required input is missing', details: 'factor', extra_info: { input_name: 'mode.factor' } },
+      ]);
+    }
+    const entry = await h.run({ m: { class_type: 'Mode', inputs: { mode: 'scale', 'mode.factor': 2 } } });
+    assert.deepEqual(entry.outputs.m, { got: [{ mode: 'scale', factor: 2 }] });
+    const other = await h.run({ m: { class_type: 'Mode', inputs: { mode: 'bogus' } } });
+    assert.deepEqual(other.outputs.m, { got: [{ mode: 'bogus' }] });
+  });
+});
+
 describe('inputs', () => {
   test('hidden inputs receive the prompt, extra_pnginfo, the node id and auth keys', async () => {
     const prompt = { h: { class_type: 'Hidden', inputs: {} } };
     const entry = await h.run(prompt, { extra_data: { extra_pnginfo: { workflow: { id: 'w' } }, api_key_comfy_org: 'k' } });
     assert.deepEqual(entry.outputs.h!.seen, [{ keys: ['h'], info: { workflow: { id: 'w' } }, id: 'h', token: null }]);
     assert.ok(!('api_key_comfy_org' in entry.prompt[3]));
+  });
+
+  test('extra_data.preview_method overrides the server preview method for one prompt', async () => {
+    const run = (n: number, extra: Record<string, unknown>) => h.run({ p: { class_type: 'PreviewMethod', inputs: { n } } }, { extra_data: extra });
+    assert.deepEqual((await run(1, { preview_method: 'taesd' })).outputs.p, { method: ['taesd'] });
+    assert.deepEqual((await run(2, { preview_method: 'default' })).outputs.p, { method: ['none'] });
+    assert.deepEqual((await run(3, {})).outputs.p, { method: ['none'] });
   });
 
   test('a 1,000-node chain runs', async () => {

@@ -4,6 +4,7 @@
 import { ExecutionBlocker, type NodeContext } from '../../nodes/node-definition.ts';
 import type { NodeRegistry } from '../../nodes/registry.ts';
 import type { DynamicPrompt } from '../dynamic-prompt.ts';
+import { nodeShape } from '../dynamic-inputs.ts';
 import { constantInputs } from '../input-data.ts';
 import { mapOverLists } from '../list-mapping.ts';
 import { canonicalValue } from './signature.ts';
@@ -27,8 +28,10 @@ export class IsChangedCache {
     if (def?.isChanged) {
       try {
         const ctx = this.context(nodeId);
-        const inputs = constantInputs(def, nodeId, this.dynprompt.inputsOf(nodeId));
-        const results = await mapOverLists(def.inputIsList === true, inputs, (args) => def.isChanged!(args, ctx));
+        const promptInputs = this.dynprompt.inputsOf(nodeId);
+        const shape = nodeShape(def, promptInputs);
+        const inputs = constantInputs(def, shape, nodeId, promptInputs);
+        const results = await mapOverLists(def.inputIsList === true, inputs, (args) => def.isChanged!(shape.nest(args), ctx));
         value = canonicalValue(results.map((r) => (r instanceof ExecutionBlocker ? null : r)));
       } catch (err) {
         this.warn(`WARNING: ${err instanceof Error ? err.message : String(err)}`);
