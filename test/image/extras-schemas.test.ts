@@ -117,22 +117,6 @@ test('nodes_images: animated save nodes are V3 output nodes with hidden prompt/e
     { required: Object.keys(png), hidden: ['prompt', 'extra_pnginfo'] }, [], { output_node: true }));
 });
 
-test('nodes_morphology: Morphology, ImageRGBToYUV, ImageYUVToRGB', () => {
-  const MO = 'comfy_extras.nodes_morphology';
-  assert.deepEqual(info('Morphology'), v3Info('Morphology', 'image/postprocessing', MO, {
-    required: {
-      image: IMG,
-      operation: combo(['erode', 'dilate', 'open', 'close', 'gradient', 'bottom_hat', 'top_hat']),
-      kernel_size: int({ default: 3, min: 3, max: 999, step: 1 }),
-    },
-  }, { required: ['image', 'operation', 'kernel_size'] }, ['IMAGE'], { display_name: 'ImageMorphology' }));
-  assert.deepEqual(info('ImageRGBToYUV'), {
-    ...v3Info('ImageRGBToYUV', 'image/batch', MO, { required: { image: IMG } }, { required: ['image'] }, ['IMAGE', 'IMAGE', 'IMAGE']),
-    output_name: ['Y', 'U', 'V'],
-  });
-  assert.deepEqual(info('ImageYUVToRGB'), v3Info('ImageYUVToRGB', 'image/batch', MO, { required: { Y: IMG, U: IMG, V: IMG } }, { required: ['Y', 'U', 'V'] }, ['IMAGE']));
-});
-
 test('V1 loaders: LoadImageOutput (experimental, remote combo) and WebcamCapture', () => {
   const v1 = (name: string, display: string, module: string, input: any, output: string[], extra: any = {}) => ({
     input, input_order: { required: Object.keys(input.required) }, output, output_is_list: output.map(() => false), output_name: output,

@@ -9,7 +9,7 @@ import { batchImagesNode, imageFromBatch, rebatchImages, repeatImageBatch } from
 import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
 import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
 import { saveAnimatedPng, saveAnimatedWebp } from './animated.ts';
-import { imageRgbToYuv, imageYuvToRgb, morphologyNode } from './morphology.ts';
+import { canny, imageRgbToYuv, imageYuvToRgb, morphologyNode } from './morphology.ts';
 
 export const imageNodes: NodeDefinition[] = [
   // nodes.py
@@ -35,6 +35,8 @@ export const imageNodes: NodeDefinition[] = [
   imageCompositeMasked,
   // comfy_extras/nodes_rebatch.py
   rebatchImages,
+  // comfy_extras/nodes_canny.py
+  canny,
   // comfy_extras/nodes_images.py
   imageCrop,
   repeatImageBatch,

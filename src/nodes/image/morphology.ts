@@ -1,10 +1,12 @@
-// Morphology, ImageRGBToYUV and ImageYUVToRGB (comfy_extras/nodes_morphology.py, through kornia).
+// Morphology, ImageRGBToYUV, ImageYUVToRGB (comfy_extras/nodes_morphology.py) and Canny (nodes_canny.py): the
+// kornia operations ComfyUI calls.
 import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { squareExtreme } from '../../imaging/morphology.ts';
+import { cannyEdges } from '../../imaging/canny.ts';
 import { nchwToNhwc, nhwcToNchw } from '../../imaging/resize.ts';
-import { requireChoice, requireImage, requireInt } from '../utils/node-args.ts';
-import { v3Combo, v3Int, v3Socket } from '../utils/v3-io.ts';
+import { requireChoice, requireImage, requireInt, requireNumber } from '../utils/node-args.ts';
+import { v3Combo, v3Float, v3Int, v3Socket } from '../utils/v3-io.ts';
 
 const MODULE = 'comfy_extras.nodes_morphology';
 const OPERATIONS = ['erode', 'dilate', 'open', 'close', 'gradient', 'bottom_hat', 'top_hat'] as const;
@@ -120,6 +122,38 @@ export const imageYuvToRgb: NodeDefinition = {
       out.data[p * 3] = clamp(y[p]! + 1.403 * crs);
       out.data[p * 3 + 1] = clamp(y[p]! - 0.714 * crs - 0.344 * cbs);
       out.data[p * 3 + 2] = clamp(y[p]! + 1.773 * cbs);
+    }
+    return [out];
+  },
+};
+
+export const canny: NodeDefinition = {
+  name: 'Canny',
+  schemaFormat: 'v3',
+  pythonModule: 'comfy_extras.nodes_canny',
+  category: 'image/preprocessors',
+  inputs: {
+    required: {
+      image: v3Socket('IMAGE'),
+      low_threshold: v3Float({ default: 0.4, min: 0.01, max: 0.99, step: 0.01 }),
+      high_threshold: v3Float({ default: 0.8, min: 0.01, max: 0.99, step: 0.01 }),
+    },
+  },
+  outputs: [{ type: 'IMAGE' }],
+  execute(inputs) {
+    const image = requireImage('image', inputs.image);
+    const low = requireNumber('low_threshold', inputs.low_threshold, 0.01, 0.99);
+    const high = requireNumber('high_threshold', inputs.high_threshold, 0.01, 0.99);
+    if (low > high) throw new Error(`Invalid input thresholds. low_threshold should be smaller than the high_threshold. Got: ${low}>${high}`);
+    const planes = nhwcToNchw(image);
+    const [b, c, h, w] = planes.shape as [number, number, number, number];
+    // kornia converts 3-channel input to grey; other channel counts are filtered channel by channel.
+    const out = new Tensor([b, h, w, 3]);
+    for (let i = 0; i < b; i++) {
+      const chans = Array.from({ length: c }, (_, k) => planes.data.subarray((i * c + k) * h * w, (i * c + k + 1) * h * w));
+      if (c !== 3 && c !== 1) throw new Error(`Canny expects 1 or 3 channels, got ${c}`);
+      const edges = cannyEdges(chans, h, w, Math.fround(low), Math.fround(high));
+      for (let p = 0; p < h * w; p++) out.data[(i * h * w + p) * 3] = out.data[(i * h * w + p) * 3 + 1] = out.data[(i * h * w + p) * 3 + 2] = edges[p]!;
     }
     return [out];
   },
