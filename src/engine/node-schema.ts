@@ -7,6 +7,8 @@ export type InputCategory = 'required' | 'optional' | 'hidden';
 /** One declared input; `type()` and `options()` evaluate the spec's functions on first use only. */
 export interface InputInfo {
   category: InputCategory;
+  /** The type comes from a function (a list of files that changes at run time). */
+  computedType: boolean;
   type(): InputType;
   options(): InputOptions;
 }
@@ -21,6 +23,10 @@ class LazyInputInfo implements InputInfo {
     private readonly spec: InputSpec,
     private readonly services: NodeServices | undefined,
   ) {}
+
+  get computedType(): boolean {
+    return typeof this.spec[0] === 'function';
+  }
 
   type(): InputType {
     const t = this.spec[0];

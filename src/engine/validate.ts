@@ -108,9 +108,10 @@ class PromptValidator {
         }
         continue;
       }
-      const config: InputConfig = [info.type(), info.options()];
       const value = f.inputs[name];
-      const child = Array.isArray(value) ? this.checkLink(f, name, config, value) : this.checkConstant(f, name, config, value);
+      const child = Array.isArray(value)
+        ? this.checkLink(f, name, [info.type(), info.options()], value)
+        : this.checkConstant(f, name, info, value);
       if (child !== null) {
         f.index++;
         return child;
@@ -142,12 +143,16 @@ class PromptValidator {
     return child;
   }
 
-  private checkConstant(f: Frame, name: string, config: InputConfig, raw: unknown): null {
+  private checkConstant(f: Frame, name: string, info: InputInfo, raw: unknown): null {
     let value = raw;
     if (isPlainObject(value) && Object.hasOwn(value, '__value__')) {
       value = value.__value__;
       f.inputs[name] = value;
     }
+    // A computed type is a list of files (a combo): not coerced, and when the node validates it itself there is
+    // nothing left to check, so the folder is not listed for every submission.
+    if (info.computedType && this.skipsBuiltInChecks(f, name)) return null;
+    const config: InputConfig = [info.type(), info.options()];
     const [type, options] = config;
     try {
       const coerced = coerceForType(type, value);

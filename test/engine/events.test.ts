@@ -257,6 +257,29 @@ describe('interrupts', () => {
 });
 
 describe('blockers and progress text', () => {
+  test('progress text goes out as a broadcast type-3 frame', async () => {
+    const from = h.frames.length;
+    await h.run({ t: { class_type: 'Talk', inputs: { text: 'héllo' } } }, { client_id: C });
+    const frame = h.frames[from]!;
+    assert.equal(frame.clientId, null);
+    assert.equal(frame.frame.readUInt32BE(0), 3);
+    assert.equal(frame.frame.readUInt32BE(4), 1);
+    assert.equal(frame.frame.subarray(8, 9).toString(), 't');
+    assert.equal(frame.frame.subarray(9).toString(), 'héllo');
+  });
+
+  test('an expanded output node with override_display_id reports under that id', async () => {
+    const from = h.messages.length;
+    const entry = await h.run(
+      { c: { class_type: 'Const', inputs: { value: 3 } }, s: { class_type: 'ShowElsewhere', inputs: { value: ['c', 0], display: 'c' } } },
+      { client_id: C },
+    );
+    const executed = h.messages.slice(from).filter((m) => m.type === 'executed');
+    assert.deepEqual(executed.map((m) => m.data), [{ node: 's.0.0.0', display_node: 'c', output: { text: ['3'] }, prompt_id: entry.prompt[1] }]);
+    assert.deepEqual(entry.outputs, { 's.0.0.0': { text: ['3'] } });
+    assert.deepEqual(entry.meta['s.0.0.0'], { node_id: 's.0.0.0', display_node: 'c', parent_node: 's', real_node_id: 's' });
+  });
+
   test('a blocker with a message reports once, blocks silently, and the prompt succeeds', async () => {
     const prompt = {
       c: { class_type: 'Const', inputs: { value: 1 } },

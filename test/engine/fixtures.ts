@@ -207,7 +207,31 @@ export const Hidden = node({
   execute: ({ prompt, info, id, token }) => ({ ui: { seen: [{ keys: Object.keys(prompt), info, id, token }] } }),
 });
 
-export const testNodes = [Const, Adder, Show, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
+/** Sends a progress text (binary frame type 3). */
+export const Talk = node({
+  name: 'Talk',
+  outputNode: true,
+  inputs: { required: { text: ['STRING', {}] } },
+  outputs: [],
+  execute: ({ text }, ctx) => {
+    ctx.sendText(text);
+    return { ui: {} };
+  },
+});
+
+/** Expands into a Show displayed under another id. */
+export const ShowElsewhere = node({
+  name: 'ShowElsewhere',
+  enableExpand: true,
+  outputNode: true,
+  inputs: { required: { value: ['*', {}], display: ['STRING', {}] }, hidden: { unique_id: 'UNIQUE_ID' } },
+  outputs: [],
+  execute: ({ value, display, unique_id }) => ({
+    expand: { [`${unique_id}.0.0.0`]: { class_type: 'Show', inputs: { value }, override_display_id: display } },
+  }),
+});
+
+export const testNodes = [Talk, ShowElsewhere, Const, Adder, Show, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
 
 export interface Harness {
   engine: Engine;
