@@ -2,7 +2,7 @@
 // and POST /free.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calls, harness, setChangeToken } from './fixtures.ts';
+import { calls, harness, setChangeToken, until } from './fixtures.ts';
 
 const C = 'cache-client';
 
@@ -82,14 +82,12 @@ describe('classic cache', () => {
     try {
       await f.run(simple('x'), { client_id: C });
       f.engine.requestFree({ unloadModels: true, freeMemory: false });
-      await new Promise((r) => setTimeout(r, 20));
-      assert.equal(unloads, 1);
+      await until(() => unloads === 1);
       let from = f.messages.length;
       await f.run(simple('x'), { client_id: C });
       assert.deepEqual(cachedNodes(f, from), ['x1', 'x2', 'x3']);
       f.engine.requestFree({ unloadModels: false, freeMemory: true });
-      await new Promise((r) => setTimeout(r, 20));
-      assert.equal(unloads, 2);
+      await until(() => unloads === 2);
       from = f.messages.length;
       await f.run(simple('x'), { client_id: C });
       assert.deepEqual(cachedNodes(f, from), []);

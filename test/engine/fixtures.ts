@@ -273,6 +273,15 @@ export function harness(options: Partial<EngineOptions> & { nodes?: NodeDefiniti
   };
 }
 
+/** Waits (polling) until `cond` holds; fails after `timeoutMs`. */
+export async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 /** A chain Const → Adder → … → Show. */
 export function chain(length: number): Record<string, unknown> {
   const prompt: Record<string, unknown> = { '0': { class_type: 'Const', inputs: { value: 1 } } };

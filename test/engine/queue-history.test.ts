@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { HistoryEntry, QueueItem } from '../../src/engine/engine-api.ts';
 import { PromptHistory } from '../../src/engine/history.ts';
 import { PromptQueue } from '../../src/engine/queue.ts';
-import { harness } from './fixtures.ts';
+import { harness, until } from './fixtures.ts';
 
 const show = (value: unknown) => ({ o: { class_type: 'Show', inputs: { value } } });
 const blocker = { s: { class_type: 'Slow', inputs: { steps: 100000 } }, o: { class_type: 'Show', inputs: { value: ['s', 0] } } };
@@ -93,7 +93,7 @@ describe('engine queue', () => {
     const busy = await h.engine.submit({ prompt: blocker });
     assert.ok(busy.ok);
     if (!busy.ok) return;
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => h.engine.queue().queue_running.length === 1);
     const ids: Record<string, string> = {};
     for (const [name, extra] of [
       ['first', {}],
@@ -126,7 +126,7 @@ describe('engine queue', () => {
 
     const again = await h.engine.submit({ prompt: blocker });
     const pending = await h.engine.submit({ prompt: show('never') });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => h.engine.queue().queue_running.length === 1);
     h.engine.clearQueue();
     assert.deepEqual(h.engine.queue().queue_pending, []);
     h.engine.interrupt();
