@@ -28,6 +28,17 @@ function reflectIndex(n: number, radius: number): Int32Array {
   return idx;
 }
 
+/** out[p] = Σ_t kernel[t] · src[base + p + t·step] for p < len: one tap at a time over contiguous memory. */
+function convolveRun(src: Float32Array, base: number, step: number, kernel: Float64Array, out: Float32Array, outBase: number, len: number): void {
+  const w0 = kernel[0]!;
+  for (let p = 0; p < len; p++) out[outBase + p] = w0 * src[base + p]!;
+  for (let t = 1; t < kernel.length; t++) {
+    const wt = kernel[t]!;
+    const off = base + t * step;
+    for (let p = 0; p < len; p++) out[outBase + p] += wt * src[off + p]!;
+  }
+}
+
 /** Separable convolution of every channel with `kernel` (odd length) and reflect padding. */
 export function convolveSeparableReflect(image: Tensor, kernel: Float64Array): Tensor {
   const [b, h, w, c] = image.shape as [number, number, number, number];
@@ -37,39 +48,28 @@ export function convolveSeparableReflect(image: Tensor, kernel: Float64Array): T
   }
   const xs = reflectIndex(w, r);
   const ys = reflectIndex(h, r);
-  const k = kernel.length;
   const src = image.data;
-  const tmp = new Float32Array(h * w * c);
-  const out = new Tensor(image.shape);
-  const dst = out.data;
-  const plane = h * w * c;
-  const padded = new Float32Array((w + 2 * r) * c);
   const rowLen = w * c;
+  const padded = new Float32Array((w + 2 * r) * c);
+  // Rows of the horizontally filtered image with reflected rows above and below, so the column pass is
+  // the same contiguous run as the row pass.
+  const tmp = new Float32Array((h + 2 * r) * rowLen);
+  const out = new Tensor(image.shape);
   for (let i = 0; i < b; i++) {
-    const base = i * plane;
+    const base = i * h * rowLen;
     for (let y = 0; y < h; y++) {
       const row = base + y * rowLen;
-      // The row with its reflected margins, so the taps index it directly.
       for (let x = 0; x < w + 2 * r; x++) {
         const s0 = row + xs[x]! * c;
         for (let ch = 0; ch < c; ch++) padded[x * c + ch] = src[s0 + ch]!;
       }
-      const o = y * rowLen;
-      for (let p = 0; p < rowLen; p++) {
-        let s = 0;
-        for (let t = 0, q = p; t < k; t++, q += c) s += kernel[t]! * padded[q]!;
-        tmp[o + p] = s;
-      }
+      convolveRun(padded, 0, c, kernel, tmp, (y + r) * rowLen, rowLen);
     }
-    for (let y = 0; y < h; y++) {
-      const o = base + y * rowLen;
-      for (let t = 0; t < k; t++) {
-        const wt = kernel[t]!;
-        const srcRow = ys[y + t]! * rowLen;
-        if (t === 0) for (let p = 0; p < rowLen; p++) dst[o + p] = wt * tmp[srcRow + p]!;
-        else for (let p = 0; p < rowLen; p++) dst[o + p] += wt * tmp[srcRow + p]!;
-      }
+    for (let y = 0; y < 2 * r + h; y++) {
+      if (y >= r && y < h + r) continue;
+      tmp.copyWithin(y * rowLen, (ys[y]! + r) * rowLen, (ys[y]! + r + 1) * rowLen);
     }
+    for (let y = 0; y < h; y++) convolveRun(tmp, y * rowLen, rowLen, kernel, out.data, base + y * rowLen, rowLen);
   }
   return out;
 }
