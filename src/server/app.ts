@@ -1,0 +1,134 @@
+// Builds the HTTP + WebSocket server (no listening here; see src/cli/start.ts): the request gate, the routes
+// registered twice (`/api/<path>` and `<path>`, api.md §1.3), the unmirrored /internal and blocking-API routes,
+// the static web root last, and the bridge from engine events to WebSocket clients and the terminal.
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Engine } from '../engine/engine-api.ts';
+import type { FolderPaths } from '../storage/folder-paths.ts';
+import { useLenientJsonBodies } from './body.ts';
+import { defaultServerOptions, type RouteContext, type ServerOptions } from './context.ts';
+import { errorResponse } from './errors.ts';
+import { responseHeaderHooks } from './hooks/response-headers.ts';
+import { security } from './hooks/security.ts';
+import { pyFloat, stringifyJson } from './json.ts';
+import { LogBuffer } from './log-buffer.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { blockingApiRoutes } from './routes/blocking-api.ts';
+import { fileRoutes } from './routes/files/index.ts';
+import { internalRoutes } from './routes/internal.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { objectInfoRoutes } from './routes/object-info.ts';
+import { promptRoutes } from './routes/prompt.ts';
+import { queueRoutes } from './routes/queue.ts';
+import { subgraphRoutes } from './routes/subgraphs.ts';
+import { cpuDevice, systemRoutes, type DeviceStats } from './routes/system.ts';
+import { indexRoute, resolveWebRoot, staticRoutes } from './routes/web-root.ts';
+import { Terminal } from './terminal.ts';
+import { ClientHub } from './ws/hub.ts';
+
+export interface AppDeps {
+  engine: Engine;
+  paths: FolderPaths;
+  options?: Partial<ServerOptions>;
+  logger?: Logger;
+  /** The terminal log served by /internal/logs (main captures stdout/stderr into it). */
+  logs?: LogBuffer;
+  /** Progress bars and `Prompt executed in …` lines; none when absent. */
+  terminal?: Terminal;
+  /** The compute device for /system_stats (CPU by default). */
+  device?: () => DeviceStats;
+  https?: { key: Buffer; cert: Buffer };
+  websocket?: { heartbeatMs?: number; maxBufferedBytes?: number };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const options = defaultServerOptions(deps.options);
+  const logger = deps.logger ?? silentLogger;
+  const logs = deps.logs ?? new LogBuffer();
+  const { engine } = deps;
+  const maxUploadBytes = Math.round(options.maxUploadSizeMb * 1024 * 1024);
+  const webRoot = resolveWebRoot(options.frontEndRoot);
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: maxUploadBytes,
+    forceCloseConnections: true,
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.setReplySerializer((payload) => stringifyJson(payload));
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404: Not Found'));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.code(413).type('text/plain; charset=utf-8').send(error.message);
+    if (status >= 500) {
+      logger.error(`Error handling ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+      return reply.code(500).send(errorResponse('internal_error', error.message));
+    }
+    return reply.code(status).send(errorResponse('invalid_request', error.message));
+  });
+
+  // The WebSocket plugin goes first: its onRequest hook marks upgrade requests, so that an upgrade the gate refuses
+  // still gets its socket destroyed after the 403.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  await app.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
+  await app.register(responseHeaderHooks, { compress: options.compressResponses, contentSecurityPolicy: options.disableApiNodes });
+
+  const featureFlags = () => ({
+    supports_preview_metadata: true,
+    max_upload_size: options.maxUploadSizeGiven ? pyFloat(maxUploadBytes) : maxUploadBytes,
+    extension: { manager: { supports_v4: true } },
+  });
+  const hub = new ClientHub({
+    logger,
+    queueRemaining: () => engine.queueRemaining(),
+    serverFeatureFlags: featureFlags,
+    onDisconnect: (sid) => logs.unsubscribe(sid),
+    ...deps.websocket,
+  });
+  logs.send = (sid, data) => hub.send('logs', data, sid);
+  const terminal = deps.terminal;
+  const unsubscribe = engine.subscribe({
+    message: (m) => {
+      hub.send(m.type, m.data, m.clientId);
+      terminal?.onMessage(m);
+    },
+    binary: (f) => hub.sendBinary(f),
+    finished: (info) => terminal?.promptFinished(info),
+  });
+
+  const ctx: RouteContext = { engine, paths: deps.paths, options, hub, logs, logger, maxUploadBytes, featureFlags };
+  const device = deps.device ?? cpuDevice;
+
+  const mirrored = async (scope: FastifyInstance) => {
+    useLenientJsonBodies(scope);
+    scope.get('/ws', { websocket: true }, (socket, request) => {
+      hub.connect(socket, (request.query as { clientId?: unknown }).clientId, engine.currentlyExecuting());
+    });
+    await scope.register(indexRoute, { webRoot });
+    await scope.register(promptRoutes, ctx);
+    await scope.register(queueRoutes, ctx);
+    await scope.register(objectInfoRoutes, ctx);
+    await scope.register(systemRoutes, { ...ctx, webRoot, device });
+    await scope.register(jobRoutes, ctx);
+    await scope.register(subgraphRoutes, ctx);
+  };
+  const fileOptions = { paths: deps.paths, multiUser: options.multiUser, maxUploadBytes };
+  await app.register(mirrored, { prefix: '/api' });
+  await app.register(fileRoutes, { ...fileOptions, prefix: '/api' });
+  await app.register(mirrored);
+  await app.register(fileRoutes, fileOptions);
+
+  await app.register(async (scope) => {
+    useLenientJsonBodies(scope);
+    await scope.register(internalRoutes, ctx);
+    await scope.register(blockingApiRoutes, ctx);
+  });
+  await app.register(staticRoutes, { webRoot, extensionWebDirs: options.extensionWebDirs });
+
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    hub.close();
+  });
+  return app;
+}

@@ -1,0 +1,62 @@
+// The JSON codec: exact big integers both ways, Python float repr, tolerance for everything V8 accepts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { JsonSyntaxError, parseJson, pyFloat, pyFloatRepr, stringifyJson } from '../../src/server/json.ts';
+
+test('integers beyond 2^53 parse to bigint and serialize back exactly', () => {
+  const text = '{"seed":18446744073709551615,"neg":-9223372036854775808,"small":42,"edge":9007199254740991,"over":9007199254740993}';
+  const value = parseJson(text) as Record<string, unknown>;
+  assert.equal(value.seed, 18446744073709551615n);
+  assert.equal(value.neg, -9223372036854775808n);
+  assert.equal(value.small, 42);
+  assert.equal(value.edge, 9007199254740991);
+  assert.equal(value.over, 9007199254740993n);
+  assert.equal(stringifyJson(value), text);
+});
+
+test('long digit runs inside strings and floats stay what they are', () => {
+  const text = '{"s":"12345678901234567890","f":0.30000000000000004,"e":1e+300,"arr":[123456789012345678901234567890]}';
+  const value = parseJson(text) as Record<string, unknown>;
+  assert.equal(value.s, '12345678901234567890');
+  assert.equal(value.f, 0.30000000000000004);
+  assert.equal(value.e, 1e300);
+  assert.deepEqual(value.arr, [123456789012345678901234567890n]);
+  assert.equal(stringifyJson(value), text);
+});
+
+test('escaped quotes in strings do not confuse the integer scanner', () => {
+  const value = parseJson('{"a":"x\\"12345678901234567890\\"","b":12345678901234567890}') as Record<string, unknown>;
+  assert.equal(value.a, 'x"12345678901234567890"');
+  assert.equal(value.b, 12345678901234567890n);
+});
+
+test('a string that imitates the internal tag is not turned into a number', () => {
+  const value = { s: '\u0001abc:123' };
+  assert.equal(stringifyJson(value), JSON.stringify(value));
+});
+
+test('bad JSON throws JsonSyntaxError, whichever path parsed it', () => {
+  assert.throws(() => parseJson('{"a":'), JsonSyntaxError);
+  assert.throws(() => parseJson('{"a":12345678901234567890'), JsonSyntaxError);
+  assert.throws(() => parseJson(''), JsonSyntaxError);
+});
+
+test('Python float repr', () => {
+  const cases: [number, string][] = [
+    [5, '5.0'],
+    [-3, '-3.0'],
+    [0.1, '0.1'],
+    [1.5, '1.5'],
+    [1e16, '1e+16'],
+    [123456789012345680, '1.2345678901234568e+17'],
+    [1e15, '1000000000000000.0'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [1.5e-7, '1.5e-07'],
+    [-0, '-0.0'],
+    [0, '0.0'],
+    [2.5e300, '2.5e+300'],
+  ];
+  for (const [value, text] of cases) assert.equal(pyFloatRepr(value), text, String(value));
+  assert.equal(stringifyJson({ number: pyFloat(5) }), '{"number":5.0}');
+});
