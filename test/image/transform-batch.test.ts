@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/inference/tensor.ts';
 import { makeContext } from '../helpers/node-context.ts';
-import { assertClose, image, run } from './helpers.ts';
+import { assertClose, image, info, run } from './helpers.ts';
 
 /** Pixel (i, y, x) of an image whose channel 0 encodes its coordinates. */
 const coords = (b: number, h: number, w: number, c = 3) => image(b, h, w, c, (i, y, x, k) => (k === 0 ? i * 100 + y * 10 + x : 0.5));
@@ -114,4 +114,49 @@ test('GetImageSize returns width, height, batch size and shows them as progress 
   const r = await run('GetImageSize', { image: new Tensor([3, 5, 7, 3]), unique_id: '9' }, ctx);
   assert.deepEqual(r, [7, 5, 3]);
   assert.deepEqual(ctx.texts, ['width: 7, height: 5\n batch size: 3']);
+});
+
+test('ResizeImageMaskNode: every mode on IMAGE and MASK, output type following the input', async () => {
+  const img = coords(2, 4, 8);
+  const mask = new Tensor([1, 4, 8], new Float32Array(32).map((_, i) => i / 31));
+  const rt = (resize_type: string, extra: Record<string, unknown> = {}) => ({ resize_type, ...extra });
+  const shape = async (input: Tensor, resize_type: Record<string, unknown>, scale_method = 'nearest-exact') =>
+    (await run('ResizeImageMaskNode', { input, resize_type, scale_method }))[0].shape;
+  assert.deepEqual(await shape(img, rt('scale by multiplier', { multiplier: 0.5 })), [2, 2, 4, 3]);
+  assert.deepEqual(await shape(mask, rt('scale by multiplier', { multiplier: 1.5 })), [1, 6, 12]);
+  assert.deepEqual(await shape(img, rt('scale dimensions', { width: 0, height: 2, crop: 'center' })), [2, 2, 4, 3]);
+  assert.deepEqual(await shape(img, rt('scale dimensions', { width: 4, height: 4, crop: 'center' })), [2, 4, 4, 3]);
+  assert.deepEqual(await shape(img, rt('scale longer dimension', { longer_size: 16 })), [2, 8, 16, 3]);
+  assert.deepEqual(await shape(img, rt('scale shorter dimension', { shorter_size: 2 })), [2, 2, 4, 3]);
+  // 0.8.0 quirk: a portrait input becomes a square of shorter_size.
+  assert.deepEqual(await shape(new Tensor([1, 8, 4, 3]), rt('scale shorter dimension', { shorter_size: 2 })), [1, 2, 2, 3]);
+  assert.deepEqual(await shape(img, rt('scale width', { width: 4 })), [2, 2, 4, 3]);
+  assert.deepEqual(await shape(mask, rt('scale height', { height: 8 })), [1, 8, 16]);
+  assert.deepEqual(await shape(img, rt('scale total pixels', { megapixels: 0.01 })), [2, 72, 145, 3]); // int(0.01·1024²) = 10485 px
+  assert.deepEqual(await shape(img, rt('match size', { match: mask, crop: 'disabled' })), [2, 4, 8, 3]);
+  assert.deepEqual(await shape(mask, rt('match size', { match: new Tensor([1, 3, 5, 3]), crop: 'center' })), [1, 3, 5]);
+  const [same] = await run('ResizeImageMaskNode', { input: img, resize_type: rt('scale dimensions', { width: 0, height: 0, crop: 'disabled' }), scale_method: 'area' });
+  assert.equal(same, img);
+  // Center crop of 8×4 to a square keeps columns 2..5 before scaling.
+  const [cropped] = await run('ResizeImageMaskNode', { input: img, resize_type: rt('scale dimensions', { width: 4, height: 4, crop: 'center' }), scale_method: 'nearest-exact' });
+  assert.deepEqual(ch0(cropped).slice(0, 4), [2, 3, 4, 5]);
+  await assert.rejects(async () => run('ResizeImageMaskNode', { input: img, resize_type: rt('scale sideways'), scale_method: 'area' }), /resize_type/);
+});
+
+test('ResizeImageMaskNode schema: match-type input and output, dynamic combo of eight modes', () => {
+  const entry = info('ResizeImageMaskNode');
+  assert.equal(entry.display_name, 'Resize Image/Mask');
+  assert.equal(entry.category, 'transform');
+  assert.deepEqual(entry.input.required.input, ['COMFY_MATCHTYPE_V3', { template: { template_id: 'input_type', allowed_types: 'IMAGE,MASK' } }]);
+  assert.deepEqual(entry.input.required.scale_method, ['COMBO', { default: 'area', multiselect: false, options: ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'] }]);
+  const [type, opts] = entry.input.required.resize_type;
+  assert.equal(type, 'COMFY_DYNAMICCOMBO_V3');
+  assert.deepEqual(opts.options.map((o: any) => o.key), ['scale by multiplier', 'scale dimensions', 'scale longer dimension', 'scale shorter dimension', 'scale width', 'scale height', 'scale total pixels', 'match size']);
+  assert.deepEqual(opts.options[1].inputs, { required: {
+    width: ['INT', { default: 512, min: 0, max: 16384, step: 1 }],
+    height: ['INT', { default: 512, min: 0, max: 16384, step: 1 }],
+    crop: ['COMBO', { default: 'center', multiselect: false, options: ['disabled', 'center'] }],
+  } });
+  assert.deepEqual(opts.options[7].inputs.required.match, ['IMAGE,MASK', {}]);
+  assert.deepEqual([entry.output, entry.output_name, entry.output_matchtypes], [['COMFY_MATCHTYPE_V3'], ['resized'], ['input_type']]);
 });

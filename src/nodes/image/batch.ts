@@ -4,7 +4,7 @@ import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { requireImage, requireInt } from '../utils/node-args.ts';
 import { narrow, repeatBatch } from '../utils/tensor-ops.ts';
-import { v3Int, v3Socket } from '../utils/v3-io.ts';
+import { autogrowValues, v3AutogrowPrefix, v3Int, v3Socket } from '../utils/v3-io.ts';
 import { matchForBatch, padChannels } from './basic.ts';
 import { checkImageSize } from './image-args.ts';
 
@@ -74,17 +74,11 @@ export const batchImagesNode: NodeDefinition = {
   pythonModule: 'comfy_extras.nodes_post_processing',
   category: 'image',
   inputs: {
-    required: {
-      images: ['COMFY_AUTOGROW_V3', {
-        template: { input: { required: { image: ['IMAGE', {}] } }, prefix: 'image', min: 2, max: AUTOGROW_MAX },
-      }],
-    },
+    required: { images: v3AutogrowPrefix('image', 'IMAGE', 'image', 2, AUTOGROW_MAX) },
   },
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
-    // The engine hands autogrow inputs over as {image0: …, image1: …} (dotted names in the prompt).
-    const slots = inputs.images && typeof inputs.images === 'object' ? Object.entries(inputs.images as Record<string, unknown>) : [];
-    const images = slots.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => requireImage(`images.${k}`, v));
+    const images = autogrowValues(inputs, 'images', 'image', AUTOGROW_MAX).map((v, i) => requireImage(`images[${i}]`, v));
     if (images.length === 0) throw new Error('BatchImagesNode: no images given');
     const channels = Math.max(...images.map((t) => t.shape[3]!));
     // As ComfyUI: every image short of channels gets one channel of 1.0, then all are resized to the first.

@@ -9,6 +9,7 @@ import { batchImagesNode, imageFromBatch, rebatchImages, repeatImageBatch } from
 import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
 import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
 import { saveAnimatedPng, saveAnimatedWebp } from './animated.ts';
+import { resizeImageMaskNode } from './resize-image-mask.ts';
 import { canny, imageRgbToYuv, imageYuvToRgb, morphologyNode } from './morphology.ts';
 
 export const imageNodes: NodeDefinition[] = [
@@ -30,6 +31,7 @@ export const imageNodes: NodeDefinition[] = [
   imageQuantize,
   imageSharpen,
   imageScaleToTotalPixels,
+  resizeImageMaskNode,
   batchImagesNode,
   // comfy_extras/nodes_mask.py
   imageCompositeMasked,
