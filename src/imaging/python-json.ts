@@ -15,7 +15,12 @@ function dumpNumber(n: number): string {
   return String(n).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-export function pythonJsonDumps(value: unknown): string {
+/** `json.dumps(value)`, or `json.dumps(value, indent=n)` (items on their own lines, "," and ": " separators). */
+export function pythonJsonDumps(value: unknown, indent?: number): string {
+  return dump(value, indent, 0);
+}
+
+function dump(value: unknown, indent: number | undefined, depth: number): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -28,14 +33,21 @@ export function pythonJsonDumps(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       const withJson = value as { toJSON?: () => unknown };
-      if (typeof withJson.toJSON === 'function') return pythonJsonDumps(withJson.toJSON());
-      if (Array.isArray(value)) return '[' + value.map((v) => pythonJsonDumps(v)).join(', ') + ']';
+      if (typeof withJson.toJSON === 'function') return dump(withJson.toJSON(), indent, depth);
+      const isArray = Array.isArray(value);
       const parts: string[] = [];
-      for (const [k, v] of Object.entries(value)) {
-        if (v === undefined || typeof v === 'function') continue;
-        parts.push(dumpString(k) + ': ' + pythonJsonDumps(v));
+      if (isArray) for (const v of value) parts.push(dump(v, indent, depth + 1));
+      else {
+        for (const [k, v] of Object.entries(value)) {
+          if (v === undefined || typeof v === 'function') continue;
+          parts.push(dumpString(k) + ': ' + dump(v, indent, depth + 1));
+        }
       }
-      return '{' + parts.join(', ') + '}';
+      const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+      if (indent === undefined) return open + parts.join(', ') + close;
+      if (parts.length === 0) return open + close;
+      const pad = '\n' + ' '.repeat(indent * (depth + 1));
+      return open + pad + parts.join(',' + pad) + '\n' + ' '.repeat(indent * depth) + close;
     }
     default:
       return 'null';

@@ -63,3 +63,17 @@ test('SaveAnimatedWEBP writes all frames with the fps delay and EXIF prompt/work
   const { data } = await sharp(file, { pages: -1 }).raw().toBuffer({ resolveWithObject: true });
   assert.equal(data[data.length - 1], 255, 'last frame (value 1.0) is lossless');
 });
+
+test('SaveSVGNode writes each document with a JSON metadata block after every <svg> tag', async () => {
+  const ctx = makeContext();
+  const svg = { data: ['<svg width="1"><g/></svg>', Buffer.from('<?xml version="1.0"?><svg>x</svg>')] };
+  const r = (await node('SaveSVGNode').execute({ svg, filename_prefix: 'svg/ComfyUI', prompt: { a: 1 }, extra_pnginfo: { workflow: { w: [] } } }, ctx)) as any;
+  assert.deepEqual(r.ui.images, [
+    { filename: 'ComfyUI_00001_.svg', subfolder: 'svg', type: 'output' },
+    { filename: 'ComfyUI_00002_.svg', subfolder: 'svg', type: 'output' },
+  ]);
+  const first = readFileSync(path.join(ctx.services.paths.outputDir, 'svg/ComfyUI_00001_.svg'), 'utf8');
+  const json = '{\n  "prompt": {\n    "a": 1\n  },\n  "workflow": {\n    "w": []\n  }\n}';
+  assert.equal(first, `<svg width="1">\n  <metadata>\n                <![CDATA[\n            ${json}\n                ]]>\n            </metadata>\n            <g/></svg>`);
+  await assert.rejects(async () => node('SaveSVGNode').execute({ svg: 'nope', filename_prefix: 'x' }, ctx), /SVG value/);
+});

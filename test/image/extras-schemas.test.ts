@@ -134,3 +134,10 @@ test('V1 loaders: LoadImageOutput (experimental, remote combo) and WebcamCapture
     },
   }, ['IMAGE']));
 });
+
+test('SaveSVGNode schema', () => {
+  assert.deepEqual(info('SaveSVGNode'), v3Info('SaveSVGNode', 'image/save', IM, {
+    required: { svg: ['SVG', {}], filename_prefix: ['STRING', { default: 'svg/ComfyUI', multiline: false }] },
+    hidden: { prompt: ['PROMPT'], extra_pnginfo: ['EXTRA_PNGINFO'] },
+  }, { required: ['svg', 'filename_prefix'], hidden: ['prompt', 'extra_pnginfo'] }, [], { output_node: true }));
+});

@@ -10,6 +10,7 @@ import { getImageSize, imageAddNoise, imageCompositeMasked } from './misc.ts';
 import { imageCrop, imageFlip, imageRotate, imageStitch, resizeAndPadImage } from './transform.ts';
 import { saveAnimatedPng, saveAnimatedWebp } from './animated.ts';
 import { resizeImageMaskNode } from './resize-image-mask.ts';
+import { saveSvgNode } from './save-svg.ts';
 import { canny, imageRgbToYuv, imageYuvToRgb, morphologyNode } from './morphology.ts';
 
 export const imageNodes: NodeDefinition[] = [
@@ -46,6 +47,7 @@ export const imageNodes: NodeDefinition[] = [
   imageAddNoise,
   saveAnimatedWebp,
   saveAnimatedPng,
+  saveSvgNode,
   imageStitch,
   resizeAndPadImage,
   getImageSize,
