@@ -22,6 +22,39 @@ export interface DecodedImage {
   frames: DecodedFrame[];
 }
 
+/** True if any frame has a pixel that is not fully opaque. */
+function anyTransparency(frames: readonly DecodedFrame[]): boolean {
+  return frames.some((f) => {
+    if (f.channels !== 4) return false;
+    for (let i = 3; i < f.pixels.length; i += 4) if (f.pixels[i]! !== 255) return true;
+    return false;
+  });
+}
+
+/** Drops the alpha channel of RGBA frames. */
+function withoutAlpha(frames: DecodedFrame[]): DecodedFrame[] {
+  return frames.map((f) => {
+    if (f.channels !== 4) return f;
+    const n = f.width * f.height;
+    const rgb = Buffer.alloc(n * 3);
+    for (let p = 0; p < n; p++) rgb.set(f.pixels.subarray(p * 4, p * 4 + 3), p * 3);
+    return { ...f, channels: 3, pixels: rgb };
+  });
+}
+
+/**
+ * Pillow opens 16-bit greyscale files as mode "I;16", whose conversion to RGB clips each value to 255 (so
+ * ComfyUI sees almost white images); libvips would rescale. Reproduce Pillow's result.
+ */
+async function decodeGrey16(file: Buffer | string, opts: sharp.SharpOptions): Promise<DecodedFrame> {
+  const { data, info } = await sharp(file, opts).autoOrient().toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+  const values = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+  const n = info.width * info.height;
+  const rgb = Buffer.alloc(n * 3);
+  for (let p = 0; p < n; p++) rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = Math.min(values[p]!, 255);
+  return { width: info.width, height: info.height, channels: 3, pixels: rgb };
+}
+
 async function rawFrames(img: sharp.Sharp): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
   return img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
 }
@@ -31,23 +64,36 @@ async function rawFrames(img: sharp.Sharp): Promise<{ data: Buffer; info: sharp.
  * as ComfyUI's LoadImage does; single-frame images are EXIF-oriented.
  */
 export async function decodeImageFrames(file: Buffer | string): Promise<DecodedImage> {
-  const opts = { limitInputPixels: MAX_DECODE_PIXELS, failOn: 'error' as const };
+  // failOn 'none': truncated files load as far as they go, as ComfyUI retries with LOAD_TRUNCATED_IMAGES.
+  const opts = { limitInputPixels: MAX_DECODE_PIXELS, failOn: 'none' as const };
   const meta = await sharp(file, opts).metadata();
   const format = meta.format ?? 'unknown';
   const pages = meta.pages ?? 1;
+  if (meta.depth === 'ushort' && meta.channels === 1 && pages <= 1) {
+    return { format, frames: [await decodeGrey16(file, opts)] };
+  }
+  if (format === 'gif') {
+    // libvips always decodes GIF as RGBA; Pillow reports a mask only for GIFs with transparency.
+    const decoded = await decodeAllPages(file, opts, pages);
+    return { format, frames: anyTransparency(decoded) ? decoded : withoutAlpha(decoded) };
+  }
   if (pages <= 1 || format === 'jpeg') {
     const { data, info } = await rawFrames(sharp(file, opts).autoOrient());
     return { format, frames: [{ width: info.width, height: info.height, channels: info.channels, pixels: data }] };
   }
+  return { format, frames: await decodeAllPages(file, opts, pages) };
+}
+
+async function decodeAllPages(file: Buffer | string, opts: sharp.SharpOptions, pages: number): Promise<DecodedFrame[]> {
   try {
     const { data, info } = await rawFrames(sharp(file, { ...opts, pages: -1 }));
-    const pageHeight = info.pageHeight ?? meta.pageHeight ?? info.height;
+    const pageHeight = info.pageHeight ?? info.height;
     const frameBytes = info.width * pageHeight * info.channels;
     const frames: DecodedFrame[] = [];
     for (let off = 0; off + frameBytes <= data.length; off += frameBytes) {
       frames.push({ width: info.width, height: pageHeight, channels: info.channels, pixels: data.subarray(off, off + frameBytes) });
     }
-    return { format, frames };
+    return frames;
   } catch {
     // Pages of different sizes (multi-page TIFF): read them one by one and keep those of the first page's size.
     const frames: DecodedFrame[] = [];
@@ -56,7 +102,7 @@ export async function decodeImageFrames(file: Buffer | string): Promise<DecodedI
       if (frames.length > 0 && (info.width !== frames[0]!.width || info.height !== frames[0]!.height)) continue;
       frames.push({ width: info.width, height: info.height, channels: info.channels, pixels: data });
     }
-    return { format, frames };
+    return frames;
   }
 }
 
