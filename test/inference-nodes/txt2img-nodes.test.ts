@@ -98,9 +98,9 @@ describe('txt2img through the model nodes', () => {
     image.data.forEach((v, i) => assert.ok(Math.abs(v - pixels.data[i]!) < 1e-6));
   });
 
-  it('fails clearly on a missing or corrupt checkpoint and an unimplemented sampler', async () => {
+  it('fails clearly on a missing or corrupt checkpoint and an unknown sampler', async () => {
     await assert.rejects(run(checkpointLoaderSimple, { ckpt_name: 'nope.safetensors' }), /with filename 'nope.safetensors' not found/);
     await assert.rejects(run(checkpointLoaderSimple, { ckpt_name: 'broken.safetensors' }), /safetensors|header|format/i);
-    await assert.rejects(txt2img('tiny-sd15.safetensors', 1, 'dpm_adaptive'), /not implemented/);
+    await assert.rejects(txt2img('tiny-sd15.safetensors', 1, 'no_such_sampler'), /sampler_name must be one of/);
   });
 });

@@ -7,7 +7,10 @@ import type { NoiseSampler } from '../noise.ts';
 
 export const f = Math.fround;
 
-/** The model as a sampler sees it: D(x, σ), the denoised prediction (CFG already applied). */
+/**
+ * The model as a sampler sees it: D(x, σ), the denoised prediction (CFG already applied). It returns a new
+ * array on every call (samplers keep past predictions) and must not modify `x`.
+ */
 export type Denoiser = (x: Float32Array, sigma: number) => Promise<Float32Array>;
 
 export interface StepInfo {

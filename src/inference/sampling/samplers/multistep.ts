@@ -145,7 +145,7 @@ async function ipndm(denoise: Denoiser, x0: Float32Array, sigmas: Float64Array, 
   let x = copyOf(x0);
   const buffer: Float32Array[] = []; // past slopes, oldest first, at most maxOrder − 1
   const slope = new Float32Array(x.length);
-  let d = new Float32Array(x.length);
+  let d: Float32Array = new Float32Array(x.length);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const denoised = await denoise(x, sigmas[i]!);
     await report(opts, i, sigmas, x, denoised);
@@ -225,8 +225,8 @@ function nanToZero(v: number): number {
 /** Gradient estimation (openreview o2ND9v0CeK): Euler plus (γ − 1)(d − d_prev)·dt, γ = 2. */
 export async function gradientEstimation(denoise: Denoiser, x0: Float32Array, sigmas: Float64Array, opts: SamplerOptions, cfgPp: boolean, gamma = 2): Promise<Float32Array> {
   let x = copyOf(x0);
-  let d = new Float32Array(x.length);
-  let oldD = new Float32Array(x.length);
+  let d: Float32Array = new Float32Array(x.length);
+  let oldD: Float32Array = new Float32Array(x.length);
   const correction = new Float32Array(x.length);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const denoised = await denoise(x, sigmas[i]!);
