@@ -6,7 +6,6 @@ import { requireImage, requireInt } from '../utils/node-args.ts';
 import { narrow, repeatBatch } from '../utils/tensor-ops.ts';
 import { autogrowValues, v3AutogrowPrefix, v3Int, v3Socket } from '../utils/v3-io.ts';
 import { matchForBatch, padChannels } from './basic.ts';
-import { checkImageSize } from './image-args.ts';
 
 export const repeatImageBatch: NodeDefinition = {
   name: 'RepeatImageBatch',
@@ -18,7 +17,6 @@ export const repeatImageBatch: NodeDefinition = {
   execute(inputs) {
     const image = requireImage('image', inputs.image);
     const amount = requireInt('amount', inputs.amount, 1, 4096);
-    checkImageSize('RepeatImageBatch', new Tensor([image.shape[0]! * amount, 1, 1, 1]), image.shape[2]! * image.shape[3]!, image.shape[1]!);
     return [repeatBatch(image, amount)];
   },
 };

@@ -1,4 +1,4 @@
-// ImageBlend, ImageBlur and ImageSharpen (comfy_extras/nodes_post_processing.py, V3 schemas).
+// ImageBlend, ImageBlur, ImageSharpen and ImageQuantize (comfy_extras/nodes_post_processing.py, V3 schemas).
 import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { convolveSeparableReflect, gaussianKernel1D } from '../../imaging/filters.ts';

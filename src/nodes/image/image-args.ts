@@ -11,12 +11,6 @@ export function checkImageSize(node: string, image: Tensor, width: number, heigh
   }
 }
 
-/** Batch item `i` of an IMAGE, with ComfyUI's broadcasting rule for a batch of 1. */
-export function itemOffset(t: Tensor, i: number): number {
-  const b = t.shape[0]!;
-  return (b === 1 ? 0 : i) * (t.size / b);
-}
-
 /**
  * node_helpers.image_alpha_fix(destination, source): a source with more channels loses the extra ones; a
  * destination with more channels gets one more channel of 1.0 (ComfyUI pads the destination, not the source,
