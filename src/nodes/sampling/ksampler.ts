@@ -5,8 +5,8 @@ import { diffusionModelOf, type SdModel } from '../../inference/models/sd-models
 import {
   advancedOptions,
   commonKSampler,
-  latentPreview,
   SAMPLER_NAMES,
+  samplingProgress,
   SCHEDULER_NAMES,
   type Conditioning,
   type KSamplerInput,
@@ -15,9 +15,9 @@ import {
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import { requireChoice, requireInt, requireLatent, requireNumber } from '../utils/node-args.ts';
 
-const MAX_SEED = 0xffffffffffffffffn;
+export const MAX_SEED = 0xffffffffffffffffn;
 
-function requireModel(value: unknown): SdModel {
+export function requireModel(value: unknown): SdModel {
   if ((value as SdModel | null)?.kind !== 'sd-unet') throw new Error('model input is not a diffusion model');
   return value as SdModel;
 }
@@ -27,21 +27,19 @@ function requireConditioning(name: string, value: unknown): Conditioning {
   return value as Conditioning;
 }
 
-function requireSeed(name: string, value: unknown): number | bigint {
+export function requireSeed(name: string, value: unknown): number | bigint {
   const ok = (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'bigint' && value >= 0n && value <= MAX_SEED);
   if (!ok) throw new Error(`${name} must be an integer between 0 and ${MAX_SEED}, got ${String(value)}`);
   return value as number | bigint;
 }
 
 /** `progress` after every step, with a preview of the step's prediction when previews are enabled. */
-function stepReporter(ctx: NodeContext, model: SdModel, shape: readonly number[]): (info: StepInfo) => Promise<void> {
+export function stepReporter(ctx: NodeContext, model: SdModel, shape: readonly number[]): (info: StepInfo) => Promise<void> {
   const { previewMethod, previewSize } = ctx.services.options;
   // taesd is not available, so every preview method other than none uses latent2rgb, as ComfyUI falls back.
-  const previews = previewMethod !== 'none';
-  return async ({ i, total, denoised }) => {
-    const preview = previews ? await latentPreview(denoised, shape, model.latentFormat, previewSize) : undefined;
-    ctx.progress(i + 1, total, preview);
-  };
+  return samplingProgress((value, max, preview) => ctx.progress(value, max, preview), {
+    format: model.latentFormat, shape, previews: previewMethod !== 'none', previewSize,
+  });
 }
 
 async function sample(ctx: NodeContext, inputs: Record<string, any>, seedName: string, extra: Partial<KSamplerInput>) {
