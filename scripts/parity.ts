@@ -62,7 +62,7 @@ export const PARTS: readonly Part[] = ['clip', 'unet', 'vae'];
 
 /** Loads one part of the checkpoint, compares it with its goldens, releases it. */
 export async function checkPart(part: Part, checkpoint: string, goldensDir: string, runtime: NetworkRuntime): Promise<Figure[]> {
-  const loaded = await loadCheckpoint(checkpoint, runtime, { [part]: true });
+  const loaded = await loadCheckpoint(await openSafetensors(checkpoint), runtime, { [part]: true });
   try {
     return await PART_CHECKS[part](loaded, goldensDir);
   } finally {

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { openWeights } from '../../src/inference/files/open-weights.ts';
+import { writeTorchFile, type TorchDict } from '../../src/inference/files/torch-writer.ts';
 import { loadCheckpoint, type LoadedCheckpoint } from '../../src/inference/networks/index.ts';
 import { Tensor } from '../../src/inference/tensor.ts';
 import { TINY_SIZES, writeTestCheckpoint, type TestArch } from '../../scripts/make-test-checkpoint.ts';
@@ -144,6 +146,26 @@ for (const arch of ['sd15', 'sd2'] as const) {
     });
   });
 }
+
+test('a torch zip .ckpt loads through the same path (external data inside the stored zip entries)', async () => {
+  const dir = tempDir();
+  const runtime = testRuntime(dir);
+  const { path } = await checkpoint('sd15', 'F16', dir);
+  const st = await openWeights(path);
+  const state: TorchDict = {};
+  for (const [name, ref] of st.tensors) state[name] = { dtype: ref.dtype, shape: ref.shape, data: await st.readBytes(ref) };
+  const ckpt = join(dir, 'sd15.ckpt');
+  await writeTorchFile(ckpt, { state_dict: state });
+  const outputs: Tensor[] = [];
+  for (const file of [path, ckpt]) {
+    const m = await loadCheckpoint(file, runtime, { unet: true, vae: true });
+    outputs.push(await m.unet!.apply(random([1, 4, 8, 8], 1), [300], random([1, 77, m.config.unet.context_dim!], 2)));
+    outputs.push(await m.vae!.decode(random([1, 4, 2, 2], 3)));
+    await m.release();
+  }
+  assert.deepEqual(Array.from(outputs[2]!.data), Array.from(outputs[0]!.data));
+  assert.deepEqual(Array.from(outputs[3]!.data), Array.from(outputs[1]!.data));
+});
 
 test('fp16 and fp32 copies of a checkpoint give nearly the same UNet output (the cast path)', async () => {
   const dir = tempDir();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { GraphCache } from '../../src/inference/onnx/cache.ts';
 import { openNetworkGraph } from '../../src/inference/onnx/network-graph.ts';
@@ -43,12 +43,16 @@ test('the second load reuses the cached .onnx; another architecture or a changed
   assert.equal(second.reused, true);
   assert.equal(second.path, first.path);
   assert.equal(statSync(second.path).mtimeMs, mtime);
-  assert.equal((await openNetworkGraph(file, spec('b'), runtime)).reused, false);
-  // A touched checkpoint (new mtime) gets a new folder.
+  const other = await openNetworkGraph(file, spec('b'), runtime);
+  assert.equal(other.reused, false);
+  assert.equal(existsSync(first.path), false, 'the graph a new build replaces is deleted');
+  // A touched checkpoint (new mtime) gets a new folder; the next cache instance deletes the stale one.
   utimesSync(file.path, new Date(), new Date(Date.now() + 5000));
-  const third = await openNetworkGraph(file, spec('a'), runtime);
+  const third = await openNetworkGraph(file, spec('a'), { ...runtime, cache: new GraphCache(join(dir, 'cache')) });
   assert.equal(third.reused, false);
-  assert.notEqual(third.path, first.path);
+  assert.notEqual(dirname(third.path), dirname(first.path));
+  assert.equal(existsSync(dirname(first.path)), false);
+  assert.equal(statSync(file.path).nlink, 2, 'no stale hardlink keeps old bytes alive');
 });
 
 test('when hardlinking fails the file is copied, with a warning', async () => {

@@ -1,6 +1,6 @@
 // The three networks of a single-file SD checkpoint, loaded from its detected config.
 import { detectCheckpoint, type CheckpointConfig } from '../files/detect.ts';
-import { openSafetensors } from '../files/safetensors.ts';
+import { openWeights } from '../files/open-weights.ts';
 import type { WeightFile } from '../files/weight-file.ts';
 import type { NetworkRuntime } from '../onnx/network-graph.ts';
 import { loadClip, type ClipModel } from './clip/index.ts';
@@ -27,11 +27,11 @@ export interface LoadedCheckpoint {
   release(): Promise<void>;
 }
 
-/** Opens a single-file checkpoint (safetensors, or an already opened WeightFile) and loads the asked parts. */
+/** Opens a single-file checkpoint (.safetensors or torch zip .ckpt, or an opened WeightFile) and loads the asked parts. */
 export async function loadCheckpoint(
   source: string | WeightFile, runtime: NetworkRuntime, parts: CheckpointParts = { unet: true, clip: true, vae: true },
 ): Promise<LoadedCheckpoint> {
-  const file = typeof source === 'string' ? await openSafetensors(source) : source;
+  const file = typeof source === 'string' ? await openWeights(source) : source;
   const config = await detectCheckpoint(file);
   const out: LoadedCheckpoint = {
     file, config,

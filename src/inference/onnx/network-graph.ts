@@ -41,7 +41,7 @@ export async function openNetworkGraph(weights: WeightSource, spec: NetworkGraph
   const folder = await runtime.cache.folderFor(weights.path);
   const path = folder.graphPath(spec.network, { prefix: spec.prefix, arch: spec.arch });
   const reused = folder.has(path);
-  if (!reused) await folder.write(path, buildNetworkGraph(weights, spec, folder.locate));
+  if (!reused) await folder.write(path, buildNetworkGraph(weights, spec, folder.locate), spec.network);
   return { path, reused, session: await createSession(path, runtime) };
 }
 

@@ -55,13 +55,22 @@ export function conv2d(g: GraphBuilder, x: Value, w: Value, b: Value | undefined
 
 /** torch.nn.Linear on the last axis: x·wᵀ + b with w [out, in] as stored. */
 export function linear(g: GraphBuilder, x: Value, w: Value, b?: Value): Value {
-  const y = matMul(g, x, transpose(g, w, [1, 0]));
+  // FusedMatMul with transB reads the weight as stored (prepacked once): no transposed copy at load.
+  const y = g.op('FusedMatMul', [x, w], { transB: { i: 1 } }, MS_DOMAIN);
   return b ? add(g, y, b) : y;
 }
-
-/** GroupNormalization-21: per-channel scale and bias (opset 18's per-group variant is not used). */
+/**
+ * GroupNorm with per-channel scale and bias (GroupNormalization-21 semantics) on NCHW input. Built as
+ * InstanceNormalization over [B, groups, rest] and a per-channel affine: ONNX Runtime expands
+ * GroupNormalization into a dozen elementwise kernels on CPU; this runs about twice as fast.
+ */
 export function groupNorm(g: GraphBuilder, x: Value, groups: number, scale: Value, bias: Value, epsilon: number): Value {
-  return g.op('GroupNormalization', [x, scale, bias], { num_groups: { i: groups }, epsilon: { f: epsilon } });
+  const grouped = reshape(g, x, [0, groups, -1]);
+  const unit = g.op('InstanceNormalization', [grouped, g.constFloat(Array(groups).fill(1)), g.constFloat(Array(groups).fill(0))], { epsilon: { f: epsilon } });
+  const normed = reshapeTo(g, unit, shape(g, x));
+  // scale/bias [C] → [C, 1, 1], broadcast over B, H, W.
+  const perChannel = (v: Value) => unsqueeze(g, v, [1, 2]);
+  return add(g, mul(g, normed, perChannel(scale)), perChannel(bias));
 }
 
 /** LayerNormalization over the last axis. */
