@@ -55,17 +55,17 @@ export class PromptExecutor {
   }
 
   async execute(promptId: string, prompt: Prompt, extraData: Record<string, unknown>, outputs: readonly string[]): Promise<RunOutcome> {
-    const { registry, interrupt } = this.o;
+    const { registry, services, events, interrupt, log, unloadModels } = this.o;
     interrupt.reset();
     const dynprompt = new DynamicPrompt(prompt);
-    const services = { ...this.o, cache: this.cache };
-    const run = new RunState(services, promptId, prompt, dynprompt, extraData, clientIdOf(extraData));
+    const shared = { registry, services, events, interrupt, cache: this.cache, log, unloadModels };
+    const run = new RunState(shared, promptId, prompt, dynprompt, extraData, clientIdOf(extraData));
     this.current = run;
     let success = true;
     let staged: string | null = null;
     try {
       run.addMessage('execution_start', { prompt_id: promptId }, false);
-      const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => this.o.log(line));
+      const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line));
       const ids = Object.keys(prompt);
       await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged));
       this.cache.cleanUnused();
