@@ -25,6 +25,8 @@ export interface Inference {
   store: ModelStore;
   /** Where tokenizer files and embeddings are looked up. */
   paths: { baseDir: string; modelFolderPaths(folder: string): string[] };
+  /** Releases every loaded network (`/free`); they load again on next use. */
+  unload(): Promise<void>;
 }
 
 const SHARED_KEY = 'inference';
@@ -37,10 +39,12 @@ export function inferenceFor(
 ): Inference {
   let inference = shared.get(SHARED_KEY) as Inference | undefined;
   if (!inference) {
+    const store = new ModelStore();
     inference = {
       runtime: { cache: new GraphCache(join(paths.baseDir, '.cache', 'onnx')), cpu: options.cpu },
-      store: new ModelStore(),
+      store,
       paths,
+      unload: () => store.unloadAll(),
     };
     shared.set(SHARED_KEY, inference);
   }
