@@ -1,0 +1,33 @@
+// What the canvas shows about runs: the node executing now, the validation errors per node (from `node_errors`
+// or an `execution_error`), and text a node reported (progress text frames, `text` outputs such as TestShow's or
+// PreviewAny's). Nodes read it while drawing; the live controller and the queue button write it.
+import type { NodeErrors } from '../api/types.ts';
+
+export interface NodeErrorInfo {
+  messages: string[];
+  /** Inputs the errors name (`extra_info.input_name`). */
+  inputs: Set<string>;
+}
+
+export const executionState = {
+  runningNodeId: null as string | null,
+  errors: new Map<string, NodeErrorInfo>(),
+  texts: new Map<string, string>(),
+};
+
+/** One line per error, as ComfyUI phrases them: `message: details`. */
+export function errorLine(error: { message: string; details?: string }): string {
+  return error.details ? `${error.message}: ${error.details}` : error.message;
+}
+
+export function setNodeErrors(nodeErrors: NodeErrors): void {
+  executionState.errors.clear();
+  for (const [nodeId, { errors }] of Object.entries(nodeErrors)) {
+    const inputs = new Set<string>();
+    for (const error of errors) {
+      const name = error.extra_info?.input_name;
+      if (typeof name === 'string') inputs.add(name);
+    }
+    executionState.errors.set(nodeId, { messages: errors.map(errorLine), inputs });
+  }
+}
