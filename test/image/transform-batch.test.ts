@@ -160,3 +160,8 @@ test('ResizeImageMaskNode schema: match-type input and output, dynamic combo of 
   assert.deepEqual(opts.options[7].inputs.required.match, ['IMAGE,MASK', {}]);
   assert.deepEqual([entry.output, entry.output_name, entry.output_matchtypes], [['COMFY_MATCHTYPE_V3'], ['resized'], ['input_type']]);
 });
+
+test('ImageBatch pads by one channel only: RGB + RGBA works, grey + RGB is refused', async () => {
+  await assert.rejects(async () => run('ImageBatch', { image1: new Tensor([1, 2, 2, 1]), image2: new Tensor([1, 2, 2, 3]) }), /channels/);
+  await assert.rejects(async () => run('BatchImagesNode', { images: { image0: new Tensor([1, 2, 2, 3]), image1: new Tensor([1, 2, 2, 1]) } }), /channels/);
+});

@@ -31,13 +31,18 @@ export function padChannels(image: Tensor, channels: number): Tensor {
   return out;
 }
 
-/** ImageBatch / BatchImagesNode: equal channel counts (alpha 1.0 added), then `image` resized to `first`'s size. */
-export function matchForBatch(first: Tensor, image: Tensor): Tensor {
-  let other = padChannels(image, first.shape[3]!);
-  if (other.shape[1] !== first.shape[1] || other.shape[2] !== first.shape[2]) {
-    other = upscaleImage(other, first.shape[2]!, first.shape[1]!, 'bilinear', 'center');
+/** ComfyUI's channel fix before batching: one channel of 1.0 (an opaque alpha), so only RGB + RGBA mixes. */
+export function addAlphaChannel(image: Tensor): Tensor {
+  return padChannels(image, image.shape[3]! + 1);
+}
+
+/** ImageBatch / BatchImagesNode: `image` resized (bilinear, centre crop) to `first`'s size; channels must agree. */
+export function resizeForBatch(first: Tensor, image: Tensor): Tensor {
+  if (image.shape[3] !== first.shape[3]) {
+    throw new Error(`cannot batch images with ${first.shape[3]} and ${image.shape[3]} channels`);
   }
-  return other;
+  if (image.shape[1] === first.shape[1] && image.shape[2] === first.shape[2]) return image;
+  return upscaleImage(image, first.shape[2]!, first.shape[1]!, 'bilinear', 'center');
 }
 
 export const imageBatch: NodeDefinition = {
@@ -51,9 +56,10 @@ export const imageBatch: NodeDefinition = {
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
     let image1 = requireImage('image1', inputs.image1);
-    const image2 = requireImage('image2', inputs.image2);
-    image1 = padChannels(image1, image2.shape[3]!);
-    return [Tensor.concatBatch([image1, matchForBatch(image1, image2)])];
+    let image2 = requireImage('image2', inputs.image2);
+    if (image1.shape[3]! < image2.shape[3]!) image1 = addAlphaChannel(image1);
+    else if (image2.shape[3]! < image1.shape[3]!) image2 = addAlphaChannel(image2);
+    return [Tensor.concatBatch([image1, resizeForBatch(image1, image2)])];
   },
 };
 

@@ -5,7 +5,7 @@ import { Tensor } from '../../inference/tensor.ts';
 import { requireImage, requireInt } from '../utils/node-args.ts';
 import { narrow, repeatBatch } from '../utils/tensor-ops.ts';
 import { autogrowValues, v3AutogrowPrefix, v3Int, v3Socket } from '../utils/v3-io.ts';
-import { matchForBatch, padChannels } from './basic.ts';
+import { addAlphaChannel, resizeForBatch } from './basic.ts';
 
 export const repeatImageBatch: NodeDefinition = {
   name: 'RepeatImageBatch',
@@ -80,8 +80,8 @@ export const batchImagesNode: NodeDefinition = {
     if (images.length === 0) throw new Error('BatchImagesNode: no images given');
     const channels = Math.max(...images.map((t) => t.shape[3]!));
     // As ComfyUI: every image short of channels gets one channel of 1.0, then all are resized to the first.
-    const padded = images.map((t) => (t.shape[3]! < channels ? padChannels(t, t.shape[3]! + 1) : t));
+    const padded = images.map((t) => (t.shape[3]! < channels ? addAlphaChannel(t) : t));
     const first = padded[0]!;
-    return [Tensor.concatBatch(padded.map((t, i) => (i === 0 ? t : matchForBatch(first, t))))];
+    return [Tensor.concatBatch(padded.map((t, i) => (i === 0 ? t : resizeForBatch(first, t))))];
   },
 };
