@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { EngineMessage, HistoryEntry } from '../../src/engine/engine-api.ts';
-import { imageNodes } from '../../src/nodes/image/index.ts';
+import { imageInvert } from '../../src/nodes/image/basic.ts';
+import { loadImage } from '../../src/nodes/image/load-image.ts';
+import { saveImage } from '../../src/nodes/image/save-image.ts';
 import { NodeRegistry } from '../../src/nodes/registry.ts';
 import { makeServices } from '../helpers/node-context.ts';
 
 const services = makeServices();
 const registry = new NodeRegistry(services);
-registry.registerAll(imageNodes);
+registry.registerAll([loadImage, imageInvert, saveImage]);
 const engine = createEngine({ registry, services, cache: { mode: 'classic' }, log: () => {} });
 const messages: EngineMessage[] = [];
 engine.subscribe({ message: (m) => messages.push(m), binary: () => {} });
