@@ -51,7 +51,7 @@ interface Server {
 async function startServer(flags: string[] = []): Promise<Server> {
   const base = mkdtempSync(join(tmpdir(), 'comfy-ts-bench-'));
   mkdirSync(join(base, 'custom_nodes', 'bench_nodes'), { recursive: true });
-  writeFileSync(join(base, 'custom_nodes', 'bench_nodes', 'index.ts'), BENCH_NODES);
+  writeFileSync(join(base, 'custom_nodes', 'bench_nodes', 'index.mjs'), BENCH_NODES);
   const child = spawn(process.execPath, [BIN, '--port', '0', '--base-directory', base, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -4,7 +4,8 @@
 // is bound to loopback only, a Host that is not a loopback name (DNS rebinding).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { hostAndOriginDiffer, isLoopbackIp, isLoopbackName, parseHostHeader, parseOrigin, resolvesToLoopbackOnly } from './host-origin.ts';
+import { isIP } from 'node:net';
+import { hostAndOriginDiffer, isLoopbackIp, isLoopbackName, parseHostHeader, parseOrigin, resolvesToLoopbackOnly, type HostParts } from './host-origin.ts';
 import type { Logger } from '../logger.ts';
 
 export interface SecurityOptions {
@@ -36,7 +37,8 @@ async function securityHooks(app: FastifyInstance, options: SecurityOptions): Pr
     return reply.code(403).header('content-type', 'text/plain; charset=utf-8').send('');
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  /** Everything but the DNS lookup, synchronously: the common request never allocates a promise here. */
+  const gate = (request: FastifyRequest, reply: FastifyReply): FastifyReply | HostParts | null => {
     const headers = request.headers;
     const length = headers['content-length'];
     if (length !== undefined && Number(length) > options.maxUploadBytes) {
@@ -48,30 +50,43 @@ async function securityHooks(app: FastifyInstance, options: SecurityOptions): Pr
     }
 
     const hostHeader = headers.host;
-    if (guardHost && hostHeader !== undefined) {
-      const host = parseHostHeader(hostHeader);
-      if (host.hostname !== null && !isLoopbackName(host.hostname) && !ownHosts.has(host.hostname)) {
-        return forbid(reply, `request for foreign host ${host.hostname} on a loopback-only server (DNS rebinding?)`, request);
-      }
+    const host = hostHeader !== undefined ? parseHostHeader(hostHeader) : null;
+    if (guardHost && host?.hostname && !isLoopbackName(host.hostname) && !ownHosts.has(host.hostname)) {
+      return forbid(reply, `request for foreign host ${host.hostname} on a loopback-only server (DNS rebinding?)`, request);
     }
 
     if (corsOrigin !== null) {
       reply.header('Access-Control-Allow-Origin', corsOrigin).headers(CORS_HEADERS);
-      if (request.method === 'OPTIONS') return reply.code(200).send();
-      return;
+      return request.method === 'OPTIONS' ? reply.code(200).send() : null;
     }
 
-    const originHeader = headers.origin;
     if (headers['sec-fetch-site'] === 'cross-site') return forbid(reply, 'cross-site request', request);
-    if (originHeader !== undefined && hostHeader !== undefined) {
+    const originHeader = headers.origin;
+    if (originHeader !== undefined && host?.hostname) {
       const origin = parseOrigin(originHeader);
       if (origin.hostname === null) return forbid(reply, `request with opaque origin ${JSON.stringify(originHeader)}`, request);
-      const host = parseHostHeader(hostHeader);
-      if (host.hostname !== null && hostAndOriginDiffer(host, origin) && (await resolvesToLoopbackOnly(host.hostname))) {
-        return forbid(reply, `request with non matching host and origin ${host.netloc} != ${origin.netloc}`, request);
+      if (hostAndOriginDiffer(host, origin)) {
+        // ComfyUI enforces the match only when the Host is loopback; a name may need a lookup to tell.
+        if (isIP(host.hostname) || isLoopbackName(host.hostname)) {
+          if (isLoopbackName(host.hostname)) return forbid(reply, `request with non matching host and origin ${host.netloc} != ${origin.netloc}`, request);
+        } else {
+          return host;
+        }
       }
     }
-    if (request.method === 'OPTIONS') return reply.code(200).send();
+    return request.method === 'OPTIONS' ? reply.code(200).send() : null;
+  };
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const outcome = gate(request, reply);
+    if (outcome === null) return done();
+    if (outcome === reply) return; // answered
+    const host = outcome as HostParts;
+    resolvesToLoopbackOnly(host.hostname!).then((loopback) => {
+      if (loopback) forbid(reply, `request with non matching host and origin ${host.netloc} != ${request.headers.origin}`, request);
+      else if (request.method === 'OPTIONS') reply.code(200).send();
+      else done();
+    }, done);
   });
 }
 
