@@ -87,3 +87,10 @@ test('ImageInvert and EmptyImage', async () => {
   await assert.rejects(async () => run('EmptyImage', { width: 0, height: 1, batch_size: 1, color: 0 }), /width/);
   await assert.rejects(async () => run('EmptyImage', { width: 16384, height: 16384, batch_size: 4096, color: 0 }), /too large/);
 });
+
+test('ImageBlend: a 1-channel image2 broadcasts over image1 after the alpha fix pads image1 (RGB → 4 channels)', async () => {
+  const [out] = await run('ImageBlend', { image1: Tensor.full([1, 1, 1, 3], 0.5), image2: Tensor.full([1, 1, 1, 1], 1), blend_factor: 1, blend_mode: 'multiply' });
+  // image_alpha_fix appends an alpha of 1.0 to image1, then multiply with 1.0 leaves every channel.
+  assert.deepEqual(Array.from(out.data), [0.5, 0.5, 0.5, 1]);
+  await assert.rejects(async () => run('ImageBlend', { image1: new Tensor([1, 1, 1, 4]), image2: new Tensor([1, 1, 1, 3]), blend_factor: 0.5, blend_mode: 'normal' }), /channels/);
+});

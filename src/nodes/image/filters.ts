@@ -53,19 +53,22 @@ export const imageBlend: NodeDefinition = {
     }
     const [b1, , , c1] = image1.shape as number[];
     const [b2, , , c2] = image2.shape as number[];
-    if (c1 !== c2) throw new Error(`ImageBlend: image1 has ${c1} channels but image2 has ${c2}`);
+    // torch broadcasting: a batch or channel dimension of 1 stretches; anything else must match.
+    if (c1 !== c2 && c2 !== 1) throw new Error(`ImageBlend: image1 has ${c1} channels but image2 has ${c2}`);
     if (b1 !== b2 && b1 !== 1 && b2 !== 1) throw new Error(`ImageBlend: batch sizes ${b1} and ${b2} do not match`);
     const batch = Math.max(b1!, b2!);
-    const item = image1.size / b1!;
-    const out = new Tensor([batch, ...image1.shape.slice(1)]);
+    const pixels = image1.shape[1]! * image1.shape[2]!;
+    const out = new Tensor([batch, image1.shape[1]!, image1.shape[2]!, c1!]);
     const f = Math.fround(factor);
     for (let i = 0; i < batch; i++) {
-      const o1 = (b1 === 1 ? 0 : i) * item;
-      const o2 = (b2 === 1 ? 0 : i) * item;
-      for (let p = 0; p < item; p++) {
-        const a = image1.data[o1 + p]!;
-        const v = a * (1 - f) + blendPixel(a, image2.data[o2 + p]!, mode) * f;
-        out.data[i * item + p] = v < 0 ? 0 : v > 1 ? 1 : v;
+      const o1 = (b1 === 1 ? 0 : i) * pixels * c1!;
+      const o2 = (b2 === 1 ? 0 : i) * pixels * c2!;
+      for (let p = 0; p < pixels; p++) {
+        for (let k = 0; k < c1!; k++) {
+          const a = image1.data[o1 + p * c1! + k]!;
+          const v = a * (1 - f) + blendPixel(a, image2.data[o2 + p * c2! + (c2 === 1 ? 0 : k)]!, mode) * f;
+          out.data[(i * pixels + p) * c1! + k] = v < 0 ? 0 : v > 1 ? 1 : v;
+        }
       }
     }
     return [out];
