@@ -220,3 +220,13 @@ test('LoadImage lists image files of input/ when given the services', () => {
   const listAll = node('LoadImageMask').inputs.required!.image![0] as (s: unknown) => string[];
   assert.deepEqual(listAll(services), ['a.jpg', 'b.png', 'notes.txt']);
 });
+
+test('LoadImageOutput and WebcamCapture load like LoadImage (annotated names, IMAGE only for the webcam)', async () => {
+  const ctx = ctxWith();
+  const ui = await save(ctx, { images: Tensor.full([1, 2, 2, 3], 0.5), filename_prefix: 'o' });
+  const [img, mask] = await run('LoadImageOutput', { image: `${ui[0]!.filename} [output]` }, ctx);
+  assert.deepEqual([img.shape, mask.shape], [[1, 2, 2, 3], [1, 64, 64]]);
+  const webcam = await node('WebcamCapture').execute({ image: `${ui[0]!.filename} [output]`, width: 0, height: 0, capture_on_queue: true }, ctx);
+  assert.deepEqual((webcam as Tensor[])[0]!.shape, [1, 2, 2, 3]);
+  assert.deepEqual(node('WebcamCapture').outputs.map((o) => o.type), ['IMAGE']);
+});
