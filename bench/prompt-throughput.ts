@@ -115,6 +115,35 @@ async function fillHistory(url: string, count: number): Promise<void> {
   while ((await queueRemaining(url)) > 0) await new Promise((r) => setTimeout(r, 100));
 }
 
+/** What this machine allows: a bare node:http server that parses the same body and answers a small JSON. */
+async function ceiling(body: string): Promise<number> {
+  const script = `
+    const http = require('node:http');
+    let n = 0;
+    http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString());
+        const out = JSON.stringify({ prompt_id: 'id-' + n, number: n++, node_errors: {} });
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
+        res.end(out);
+      });
+    }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))![1]))));
+    const url = `http://127.0.0.1:${port}/prompt`;
+    const opts = { url, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS };
+    await autocannon({ ...opts, amount: 2000 });
+    const started = performance.now();
+    await autocannon({ ...opts, amount: PHASE });
+    return PHASE / ((performance.now() - started) / 1000);
+  } finally {
+    child.kill();
+  }
+}
+
 async function throughput(): Promise<void> {
   const server = await startServer();
   try {
@@ -129,10 +158,13 @@ async function throughput(): Promise<void> {
       },
       client_id: 'bench',
     });
+    const machine = await ceiling(body);
+    console.log(`\nThis machine's ceiling (bare node:http, same body, ${CONNECTIONS} connections): ${machine.toFixed(0)} requests/s`);
     console.log(`\nPOST /prompt, ${CONNECTIONS} connections, worker busy, queue growing to ${TOTAL}:`);
     console.log('  queue depth        accepted/s   p50 ms   p99 ms   vs ComfyUI');
     const rates: number[] = [];
     for (let done = 0; done < TOTAL; done += PHASE) {
+      const started = performance.now();
       const result = await autocannon({
         url: `${server.url}/prompt`,
         method: 'POST',
@@ -142,7 +174,8 @@ async function throughput(): Promise<void> {
         amount: PHASE,
       });
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`phase at ${done}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      const rate = (PHASE / result.duration) * 1; // duration is in seconds
+      // autocannon's own duration is in whole seconds; time the phase here.
+      const rate = PHASE / ((performance.now() - started) / 1000);
       rates.push(rate);
       const depth = `${String(done).padStart(6)}–${String(done + PHASE).padEnd(7)}`;
       console.log(
@@ -157,6 +190,7 @@ async function throughput(): Promise<void> {
     const overall = rates.reduce((a, b) => a + b, 0) / rates.length;
     const flatness = Math.min(...rates) / Math.max(...rates);
     console.log(`  mean ${overall.toFixed(0)}/s = ${(overall / COMFYUI_ACCEPT_RATE).toFixed(1)}× ComfyUI (${COMFYUI_ACCEPT_RATE}/s; goal ≥ 5×); slowest/fastest phase ${flatness.toFixed(2)}`);
+    console.log(`  = ${((100 * overall) / machine).toFixed(0)}% of the bare node:http ceiling on this machine`);
     console.log(`  queue now holds ${await queueRemaining(server.url)} prompts`);
     await post(`${server.url}/queue`, { clear: true });
     await post(`${server.url}/interrupt`, {});

@@ -103,7 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const mirrored = async (scope: FastifyInstance) => {
     useLenientJsonBodies(scope);
     scope.get('/ws', { websocket: true }, (socket, request) => {
-      hub.connect(socket, (request.query as { clientId?: unknown }).clientId, engine.currentlyExecuting());
+      const requested = (request.query as { clientId?: unknown }).clientId;
+      hub.connect(socket, Array.isArray(requested) ? requested[0] : requested, engine.currentlyExecuting());
     });
     await scope.register(indexRoute, { webRoot });
     await scope.register(promptRoutes, ctx);
