@@ -207,3 +207,40 @@ test('POST /free accepts its flags and anything else', async () => {
   assert.equal((await http(server, 'POST', '/free')).status, 200);
   assert.equal((await http(server, 'POST', '/free', { body: '{x' })).status, 400);
 });
+
+test('no body, however odd, gets a 500 or brings the server down', async () => {
+  const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+  const bodies: unknown[] = [
+    deep,
+    '{"a":' + '1'.repeat(5000) + '}',
+    '\u0000\u0001garbage',
+    '{"prompt": {"1": {"class_type": "TestShow", "inputs": {"value": 1e999}}}}',
+    '{"prompt": {"1": {"class_type": "TestShow", "inputs": {"value": -99999999999999999999999999}}}}',
+    { prompt: { '1': null } },
+    { prompt: { '1': { class_type: 5, inputs: [] } } },
+    { prompt: { '1': { class_type: 'TestShow', inputs: { value: ['1', 0] } } } },
+    { prompt: { '1': { class_type: 'TestShow', inputs: { value: ['missing', 7] } } } },
+    { prompt: sleepWorkflow(1, 1, 1), prompt_id: { x: 1 }, number: 'abc', front: {}, extra_data: [1], client_id: 5, partial_execution_targets: 'x' },
+    { prompt: sleepWorkflow(1, 1, 1), partial_execution_targets: ['nope'] },
+    { clear: 'yes', delete: [null, {}, 1] },
+    { unload_models: [], free_memory: 'no', prompt_id: [] },
+  ];
+  const routes: [string, string][] = [
+    ['POST', '/prompt'],
+    ['POST', '/queue'],
+    ['POST', '/history'],
+    ['POST', '/interrupt'],
+    ['POST', '/free'],
+    ['PATCH', '/internal/logs/subscribe'],
+    ['POST', '/api/v1/prompts'],
+  ];
+  for (const [method, path] of routes) {
+    for (const body of bodies) {
+      const res = await http(server, method, path, { body });
+      assert.ok(res.status < 500, `${method} ${path} ${String(typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 80)} → ${res.status} ${res.text.slice(0, 200)}`);
+    }
+  }
+  assert.equal((await http(server, 'GET', '/prompt')).status, 200);
+  await sleep(300);
+  while (server.engine.queueRemaining() > 0) await sleep(50);
+});
