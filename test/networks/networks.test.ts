@@ -135,6 +135,9 @@ for (const arch of ['sd15', 'sd2'] as const) {
       const moments = await m.vae!.encodeMoments(pixels);
       assert.deepEqual(moments.shape, [1, 8, 4, 5]);
       assert.ok(maxAbsDiff(latent.data, moments.data.subarray(0, 4 * 20)) < 1e-7);
+      const rgba = new Tensor([1, 37, 42, 4]);
+      for (let p = 0; p < 37 * 42; p++) rgba.data.set([...pixels.data.subarray(p * 3, p * 3 + 3), 0.5], p * 4);
+      assert.deepEqual(Array.from((await m.vae!.encode(rgba)).data), Array.from(latent.data), 'alpha is dropped');
     });
 
     test('a second load reuses every cached graph', async () => {

@@ -101,18 +101,20 @@ export class GraphCache {
   }
 
   private async linkInto(source: string, target: string, ino: number, dev: number): Promise<'link' | 'copy'> {
-    const existing = await stat(target).catch(() => undefined);
-    if (existing) {
-      if (existing.ino === ino && existing.dev === dev) return 'link';
-      // A copy made earlier (the folder key already pins size and mtime), or a stale link: keep a matching copy.
-      if (existing.size === (await stat(source)).size && !existing.isSymbolicLink()) return 'copy';
-      await unlink(target);
-    }
+    const isOurLink = async () => {
+      const existing = await stat(target).catch(() => undefined);
+      return existing !== undefined && existing.ino === ino && existing.dev === dev;
+    };
+    if (await isOurLink()) return 'link';
+    // Anything else there is a copy made earlier: the folder's key already pins the source's size and mtime.
+    if (existsSync(target)) return 'copy';
     try {
       await this.link(source, target);
       return 'link';
     } catch (e) {
-      this.warn(`cannot hardlink ${source} into the graph cache ${this.root} (${(e as NodeJS.ErrnoException).code}); copying it instead`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && (await isOurLink())) return 'link'; // another process linked it first
+      this.warn(`cannot hardlink ${source} into the graph cache ${this.root} (${code}); copying it instead`);
       const tmp = `${target}.${process.pid}.tmp`;
       await copyFile(source, tmp);
       await rename(tmp, target);

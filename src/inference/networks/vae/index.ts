@@ -17,7 +17,7 @@ export interface VaeModel {
   decode(latent: Tensor): Promise<Tensor>;
   /** The decoder's output before clamping, [B, 3, 8h, 8w] in about −1..1. */
   decodeRaw(latent: Tensor): Promise<Tensor>;
-  /** image [B, H, W, 3] in 0..1 → latent mean [B, z, ⌊H/8⌋, ⌊W/8⌋]. */
+  /** image [B, H, W, 3] in 0..1 (a 4th channel is dropped) → latent mean [B, z, ⌊H/8⌋, ⌊W/8⌋]. */
   encode(image: Tensor): Promise<Tensor>;
   /** The encoder's moments after quant_conv: [B, 2z, h, w] (mean, then log-variance). */
   encodeMoments(image: Tensor): Promise<Tensor>;
@@ -45,7 +45,10 @@ export async function loadVae(weightFile: string, config: VaeConfig, runtime: Ne
   };
 
   const runDecoder = async (latent: Tensor) => decoder.run({ latent: toOrt(latent) });
-  const runEncoder = async (image: Tensor) => (await encoderSession()).run({ pixels: toOrt(cropToMultiple(image, VAE_SCALE)) });
+  const runEncoder = async (image: Tensor) => {
+    const rgb = firstChannels(image, config.in_channels);
+    return (await encoderSession()).run({ pixels: toOrt(cropToMultiple(rgb, VAE_SCALE)) });
+  };
   return {
     config, provider: decoder.provider,
     decode: async (latent) => fromOrt((await runDecoder(latent)).image!),
@@ -57,6 +60,17 @@ export async function loadVae(weightFile: string, config: VaeConfig, runtime: Ne
       if (encoder) await (await encoder).release();
     },
   };
+}
+
+/** The first `n` channels of an IMAGE [B, H, W, C] (VAEEncode drops an alpha channel). */
+export function firstChannels(image: Tensor, n: number): Tensor {
+  const c = image.shape[3]!;
+  if (c === n) return image;
+  if (c < n) throw new Error(`the VAE encodes ${n}-channel images; this one has ${c}`);
+  const pixels = image.size / c;
+  const out = new Tensor([...image.shape.slice(0, 3), n]);
+  for (let p = 0; p < pixels; p++) out.data.set(image.data.subarray(p * c, p * c + n), p * n);
+  return out;
 }
 
 /** Centre-crops an IMAGE [B, H, W, C] to multiples of `m` (offset (H mod m)/2, as ComfyUI's VAEEncode). */
