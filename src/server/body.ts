@@ -3,6 +3,7 @@
 // fail here: the handler gets an InvalidJsonBody and decides (POST /interrupt treats it as `{}`, POST /prompt
 // answers 400).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isPlainObject } from '../engine/python-values.ts';
 import { parseJson } from './json.ts';
 
 export class InvalidJsonBody {
@@ -33,9 +34,7 @@ export function bodyObjectOrEmpty(body: unknown): Record<string, unknown> {
   return isPlainObject(body) ? body : {};
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof InvalidJsonBody);
-}
+export { isPlainObject };
 
 /** Python truthiness of a JSON value. */
 export function pyTruthy(value: unknown): boolean {

@@ -3,6 +3,7 @@
 // Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
 // literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
 import { randomBytes } from 'node:crypto';
+import { pyFloatRepr } from '../engine/python-values.ts';
 
 const NONCE = randomBytes(9).toString('base64url');
 /** Prefix of a tagged string; U+0001 makes JSON.stringify escape it, so the tag is easy to find in output. */
@@ -20,28 +21,9 @@ export class RawJsonNumber {
 
 /** `float(x)` as Python's json.dumps writes it: `5.0`, `0.1`, `1e+16`, `1.5e-05`, `NaN`, `Infinity`. */
 export function pyFloat(value: number): RawJsonNumber {
+  if (Number.isNaN(value)) return new RawJsonNumber('NaN');
+  if (!Number.isFinite(value)) return new RawJsonNumber(value > 0 ? 'Infinity' : '-Infinity');
   return new RawJsonNumber(pyFloatRepr(value));
-}
-
-export function pyFloatRepr(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  // Shortest round-trip digits are the same in JS and Python; only the layout differs.
-  const [mantissa, expText] = value.toExponential().split('e');
-  const exp = Number(expText);
-  const negative = mantissa!.startsWith('-');
-  const digits = mantissa!.replace(/[-.]/g, '');
-  const sign = negative ? '-' : '';
-  if (exp < -4 || exp >= 16) {
-    const frac = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
-    return `${sign}${frac}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const fracPart = digits.slice(exp + 1);
-  return `${sign}${intPart}.${fracPart || '0'}`;
 }
 
 export class JsonSyntaxError extends Error {
