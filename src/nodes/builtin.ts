@@ -8,7 +8,10 @@ import { utilsNodes } from './utils/index.ts';
 import { loadersNodes } from './loaders/index.ts';
 import { conditioningNodes } from './conditioning/index.ts';
 import { samplingNodes } from './sampling/index.ts';
+import { audioNodes } from './audio/index.ts';
+import { datasetNodes } from './dataset/index.ts';
+import { hooksNodes } from './hooks/index.ts';
 
 export function builtinNodes(): NodeDefinition[] {
-  return [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes];
+  return [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes, ...datasetNodes, ...hooksNodes, ...audioNodes];
 }
