@@ -2,7 +2,8 @@
 // catalogue of the 0.8.0 built-in nodes: class, display name, category, source file, and the type names its
 // inputs/outputs mention (used to tell model-free nodes from those that need a network or a model file).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface CatalogueNode {
   name: string;
@@ -16,7 +17,8 @@ export interface CatalogueNode {
   added: boolean;
 }
 
-export const DEFAULT_SPEC_DIR = '/work/shared/spec';
+/** shared/ sits beside the repository: <repo>/../shared/spec. */
+export const DEFAULT_SPEC_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)), 'shared', 'spec');
 
 /** Types whose presence means the node needs a network, a model file or a model object. */
 const MODEL_TYPES = [

@@ -2,6 +2,7 @@
 // plus the directory mtimes that decide when a cached listing is stale.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isWithin } from './safe-path.ts';
 
 export interface Walk {
   /** Relative paths with `/`: each directory's files (sorted), then its subdirectories' (as os.walk goes). */
@@ -14,11 +15,14 @@ export interface WalkOptions {
   excludedDirNames?: readonly string[];
   /** Skip names starting with `.` (files and directories). */
   skipHidden?: boolean;
+  /** Skip entries whose real path (symlinks resolved) leaves this directory. */
+  confineTo?: string;
 }
 
 export function walkFiles(root: string, options: WalkOptions = {}): Walk {
   const walk: Walk = { files: [], dirMtimes: new Map() };
   const excluded = new Set(options.excludedDirNames ?? ['.git']);
+  const confinedRoot = options.confineTo === undefined ? null : realpathOr(options.confineTo);
   const visit = (dir: string, rel: string, chain: Set<string>): void => {
     let real: string;
     try {
@@ -39,6 +43,7 @@ export function walkFiles(root: string, options: WalkOptions = {}): Walk {
     for (const name of names.sort(compareCodePoints)) {
       if (options.skipHidden && name.startsWith('.')) continue;
       const full = path.join(dir, name);
+      if (confinedRoot !== null && !realpathWithin(confinedRoot, full)) continue;
       const relName = rel === '' ? name : `${rel}/${name}`;
       let isDir: boolean;
       try {
@@ -58,6 +63,22 @@ export function walkFiles(root: string, options: WalkOptions = {}): Walk {
     // a search path that does not exist lists nothing
   }
   return walk;
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function realpathWithin(root: string, p: string): boolean {
+  try {
+    return isWithin(root, realpathSync.native(p));
+  } catch {
+    return false;
+  }
 }
 
 /** Python's `sorted()` order for str: by code point (JS `<` compares UTF-16 units). */

@@ -43,7 +43,7 @@ export function v3Int(
 }
 
 export function v3Float(
-  o: Widget<number> & { min?: number; max?: number; step?: number; round?: number | false; display?: 'number' | 'slider' } = {},
+  o: Widget<number> & { min?: number | bigint; max?: number | bigint; step?: number; round?: number | false; display?: 'number' | 'slider' } = {},
 ): InputSpec {
   return ['FLOAT', pruned([...widget(o), ['min', o.min], ['max', o.max], ['step', o.step], ['round', o.round], ['display', o.display]])];
 }
@@ -62,3 +62,33 @@ export function v3Combo(options: readonly (string | number)[], o: Widget<string 
 
 /** Hidden inputs every V3 output node declares. */
 export const V3_OUTPUT_HIDDEN = { prompt: 'PROMPT', extra_pnginfo: 'EXTRA_PNGINFO' } as const;
+
+/** An autogrow input (COMFY_AUTOGROW_V3) with prefix-named slots `<prefix>0 … <prefix>(max−1)` of one socket type. */
+export function v3AutogrowPrefix(templateName: string, templateType: string, prefix: string, min: number, max: number): InputSpec {
+  return ['COMFY_AUTOGROW_V3', { template: { input: { required: { [templateName]: [templateType, {}] } }, prefix, min, max } }];
+}
+
+/**
+ * The values of an autogrow input's present slots, in slot order. Accepts the nested form ComfyUI passes
+ * (`inputs[id] = {image0: …, image1: …}`) and the flat dotted keys of an API prompt (`inputs["images.image0"]`).
+ */
+export function autogrowValues(inputs: Record<string, unknown>, id: string, prefix: string, max: number): unknown[] {
+  const nested = inputs[id];
+  const values: unknown[] = [];
+  for (let i = 0; i < max; i++) {
+    const slot = `${prefix}${i}`;
+    let v: unknown;
+    if (nested && typeof nested === 'object' && !Array.isArray(nested) && slot in (nested as Record<string, unknown>)) {
+      v = (nested as Record<string, unknown>)[slot];
+    } else {
+      v = inputs[`${id}.${slot}`];
+    }
+    if (v !== undefined && v !== null) values.push(v);
+  }
+  return values;
+}
+
+/** A match-type input (COMFY_MATCHTYPE_V3): any type allowed by the template, matched across the node in the UI. */
+export function v3MatchType(templateId: string, allowedTypes: string, o: Common = {}): InputSpec {
+  return ['COMFY_MATCHTYPE_V3', pruned([...base(o), ['template', { template_id: templateId, allowed_types: allowedTypes }]])];
+}

@@ -47,3 +47,8 @@ export function unquote(text: string): string {
 export function posixSeconds(ms: number): number {
   return ms / 1000;
 }
+
+/** Any JSON value (a bare string or null included, which `reply.send` would not send as JSON). */
+export function sendJson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(value ?? null));
+}

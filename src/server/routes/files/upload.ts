@@ -60,28 +60,36 @@ async function handleUpload(
     const bytes = await render(form); // validates a mask's original before anything is written
     const overwrite = form.fields.overwrite === 'true' || form.fields.overwrite === '1';
     const name = await chooseName(paths, root, subfolder, form.image.filename, form.image.data, overwrite);
-    if (name.write) await writeFileAtomic(name.target, bytes);
+    if (name.write) {
+      await writeFileAtomic(name.target, bytes).catch((err: NodeJS.ErrnoException) => {
+        throw new UploadError(400, `Cannot write ${name.filename}: ${err.code ?? err.message}`);
+      });
+    }
     return reply.send({ name: name.filename, subfolder, type });
   } catch (err) {
     if (err instanceof UploadError) return sendText(reply, err.status, err.message);
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 413) return sendText(reply, 413, 'File too large');
-    if (typeof status === 'number' && status >= 400 && status < 500) return sendText(reply, 400, (err as Error).message);
+    const status = (err as { statusCode?: number }).statusCode; // image errors of the mask
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendText(reply, status, (err as Error).message);
     throw err;
   }
 }
 
 /** All text fields, and the first file of the `image` field as bytes (other files are drained). */
 async function readForm(request: FastifyRequest, maxUploadBytes: number): Promise<UploadForm> {
-  const form: UploadForm = { fields: {}, image: null };
+  const form: UploadForm = { fields: Object.create(null) as Record<string, string>, image: null };
   if (!request.isMultipart()) throw new UploadError(400, 'Expected a multipart/form-data body with an "image" file');
-  for await (const part of request.parts({ limits: { fileSize: maxUploadBytes } })) {
-    if (part.type === 'file') {
-      const data = await part.toBuffer();
-      if (part.fieldname === 'image' && !form.image) form.image = { filename: part.filename ?? '', data };
-    } else if (!(part.fieldname in form.fields) && typeof part.value === 'string') {
-      form.fields[part.fieldname] = part.value;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxUploadBytes } })) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (part.fieldname === 'image' && !form.image) form.image = { filename: part.filename ?? '', data };
+      } else if (!Object.hasOwn(form.fields, part.fieldname) && typeof part.value === 'string') {
+        form.fields[part.fieldname] = part.value;
+      }
     }
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 413) throw new UploadError(413, 'File too large');
+    throw new UploadError(400, `Invalid multipart body: ${(err as Error).message}`);
   }
   return form;
 }
