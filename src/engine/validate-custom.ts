@@ -31,8 +31,7 @@ export async function runCustomValidation(
   for (const [name, list] of Object.entries(all)) if (takes === 'all' || takes.has(name)) passed[name] = list;
   if (takes !== 'all' && takes.has('input_types')) passed.input_types = [receivedTypes];
   // The services go along as a second argument: validators that check files (LoadImage) need the folders.
-  const validate = def.validateInputs as (inputs: Record<string, unknown>, services?: NodeServices) => unknown;
-  const returns = await mapOverLists(def.inputIsList === true, passed, (args) => validate.call(def, shape.nest(args), services));
+  const returns = await mapOverLists(def.inputIsList === true, passed, (args) => def.validateInputs?.(shape.nest(args), services) ?? true);
   const errors: ErrorBody[] = [];
   for (const name of Object.keys(passed)) {
     for (const r of returns) {

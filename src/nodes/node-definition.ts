@@ -127,7 +127,7 @@ export interface NodeDefinition {
   /** IS_CHANGED: a value that changes when the node must re-run despite equal inputs (NaN-like: always re-run). */
   isChanged?(inputs: Record<string, any>, ctx: NodeContext): unknown | Promise<unknown>;
   /** VALIDATE_INPUTS: true, or an error message. When declared, combo membership is not checked for the inputs it takes. */
-  validateInputs?(inputs: Record<string, any>): true | string | Promise<true | string>;
+  validateInputs?(inputs: Record<string, any>, services?: NodeServices): true | string | Promise<true | string>;
   /** Names of the inputs VALIDATE_INPUTS handles itself (skipping the built-in checks), e.g. ["image"] or ["input_types"]. */
   validateInputsTakes?: readonly string[];
   /** check_lazy_status: names of lazy inputs still needed. */
