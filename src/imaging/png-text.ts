@@ -17,12 +17,17 @@ function chunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
-/** A `tEXt` chunk: Latin-1 keyword (1–79 chars), NUL, Latin-1 text. */
+/**
+ * A text chunk as PIL's `PngInfo.add_text` writes it: `tEXt` (Latin-1) when the text is Latin-1, else an
+ * uncompressed `iTXt` (UTF-8). The keyword is Latin-1, 1–79 characters.
+ */
 export function textChunk(keyword: string, text: string): Buffer {
   if (keyword.length < 1 || keyword.length > 79 || /[^\x20-\x7e\xa1-\xff]/.test(keyword)) {
     throw new Error(`invalid PNG text keyword: ${JSON.stringify(keyword)}`);
   }
-  return chunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
+  const key = Buffer.from(keyword, 'latin1');
+  if (/^[\x00-\xff]*$/.test(text)) return chunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
+  return chunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
 }
 
 interface ChunkInfo {

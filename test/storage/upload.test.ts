@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { readPngText, writePngText } from '../../src/server/routes/files/png-text.ts';
+import { insertPngText, readPngText } from '../../src/imaging/png-text.ts';
 import { buildFileApp, multipartBody, type FileApp } from './helpers.ts';
 
 type Part = Parameters<typeof multipartBody>[0][number];
@@ -115,7 +115,7 @@ describe('POST /upload/mask', () => {
   before(async () => {
     f = await buildFileApp();
     const rgb = await sharp({ create: { width: 3, height: 2, channels: 3, background: { r: 200, g: 100, b: 50 } } }).png().toBuffer();
-    original = writePngText(rgb, [['prompt', '{"1": {}}'], ['workflow', '{"nodes": ["é"]}'], ['note', 'ünïcode ✓']]);
+    original = insertPngText(rgb, [['prompt', '{"1": {}}'], ['workflow', '{"nodes": ["é"]}'], ['note', 'ünïcode ✓']]);
     mkdirSync(path.join(f.paths.outputDir, 'sub'), { recursive: true });
     writeFileSync(path.join(f.paths.outputDir, 'sub', 'orig.png'), original);
     writeFileSync(path.join(f.paths.inputDir, 'in.png'), original);
@@ -141,7 +141,7 @@ describe('POST /upload/mask', () => {
     const { data, info } = await sharp(saved).raw().toBuffer({ resolveWithObject: true });
     assert.equal(info.channels, 4);
     assert.deepEqual([...data.subarray(0, 4)], [200, 100, 50, 102]);
-    assert.deepEqual(readPngText(saved), [['prompt', '{"1": {}}'], ['workflow', '{"nodes": ["é"]}'], ['note', 'ünïcode ✓']]);
+    assert.deepEqual(readPngText(saved), { prompt: '{"1": {}}', workflow: '{"nodes": ["é"]}', note: 'ünïcode ✓' });
   });
 
   it('finds the original through an annotation suffix, type defaulting to output', async () => {
@@ -190,9 +190,9 @@ describe('POST /upload/mask', () => {
 describe('PNG text chunks', () => {
   it('round-trips tEXt and iTXt and ignores non-PNG data', async () => {
     const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
-    const withText = writePngText(png, [['a', 'latin ÿ'], ['b', 'wide ✓']]);
-    assert.deepEqual(readPngText(withText), [['a', 'latin ÿ'], ['b', 'wide ✓']]);
+    const withText = insertPngText(png, [['a', 'latin ÿ'], ['b', 'wide ✓']]);
+    assert.deepEqual(readPngText(withText), { a: 'latin ÿ', b: 'wide ✓' });
     assert.equal((await sharp(withText).metadata()).width, 1);
-    assert.deepEqual(readPngText(Buffer.from('not a png')), []);
+    assert.throws(() => readPngText(Buffer.from('not a png')), /not a PNG/);
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { FolderPaths } from '../../../storage/folder-paths.ts';
 import { splitAnnotation } from '../../../storage/folder-paths.ts';
-import { readPngText, writePngText } from './png-text.ts';
+import { insertPngText, isPng, readPngText } from '../../../imaging/png-text.ts';
 
 /** The original image's path, or a message saying why it cannot be used. */
 export async function resolveOriginal(paths: FolderPaths, originalRef: string | undefined): Promise<{ file: string } | string> {
@@ -34,7 +34,7 @@ export async function resolveOriginal(paths: FolderPaths, originalRef: string | 
 
 export async function compositeMask(originalFile: string, maskBytes: Buffer): Promise<Buffer> {
   const originalBytes = await readFile(originalFile);
-  const texts = readPngText(originalBytes);
+  const texts = isPng(originalBytes) ? Object.entries(readPngText(originalBytes)) : [];
   let original: { data: Buffer; info: sharp.OutputInfo };
   let mask: { data: Buffer; info: sharp.OutputInfo };
   try {
@@ -55,7 +55,7 @@ export async function compositeMask(originalFile: string, maskBytes: Buffer): Pr
   }
   for (let i = 3; i < original.data.length; i += 4) original.data[i] = mask.data[i];
   const png = await sharp(original.data, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 4 }).toBuffer();
-  return writePngText(png, texts);
+  return insertPngText(png, texts);
 }
 
 function toRgba(bytes: Buffer) {
