@@ -104,6 +104,20 @@ async function timeGet(url: string, runs = 20): Promise<{ medianMs: number; byte
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
+/**
+ * One autocannon run of `amount` requests; the rate is timed to the last response (autocannon itself only
+ * notices the end on its one-second tick).
+ */
+async function load(opts: autocannon.Options & { amount: number }): Promise<{ rate: number; result: autocannon.Result }> {
+  const started = performance.now();
+  let last = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+    instance.on('response', () => (last = performance.now()));
+  });
+  return { rate: opts.amount / ((last - started) / 1000), result };
+}
+
 async function queueRemaining(url: string): Promise<number> {
   return ((await (await fetch(`${url}/prompt`)).json()) as { exec_info: { queue_remaining: number } }).exec_info.queue_remaining;
 }
@@ -135,10 +149,8 @@ async function ceiling(body: string): Promise<number> {
     const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))![1]))));
     const url = `http://127.0.0.1:${port}/prompt`;
     const opts = { url, method: 'POST' as const, body, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS };
-    await autocannon({ ...opts, amount: 2000 });
-    const started = performance.now();
-    await autocannon({ ...opts, amount: PHASE });
-    return PHASE / ((performance.now() - started) / 1000);
+    await load({ ...opts, amount: 2000 });
+    return (await load({ ...opts, amount: PHASE })).rate;
   } finally {
     child.kill();
   }
@@ -164,8 +176,7 @@ async function throughput(): Promise<void> {
     console.log('  queue depth        accepted/s   p50 ms   p99 ms   vs ComfyUI');
     const rates: number[] = [];
     for (let done = 0; done < TOTAL; done += PHASE) {
-      const started = performance.now();
-      const result = await autocannon({
+      const { rate, result } = await load({
         url: `${server.url}/prompt`,
         method: 'POST',
         body,
@@ -174,8 +185,6 @@ async function throughput(): Promise<void> {
         amount: PHASE,
       });
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`phase at ${done}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      // autocannon's own duration is in whole seconds; time the phase here.
-      const rate = PHASE / ((performance.now() - started) / 1000);
       rates.push(rate);
       const depth = `${String(done).padStart(6)}–${String(done + PHASE).padEnd(7)}`;
       console.log(

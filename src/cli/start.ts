@@ -112,10 +112,16 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     options: { disableMetadata: args.disableMetadata, previewMethod: args.previewMethod, previewSize: args.previewSize, cpu: args.cpu },
     shared: new Map(),
   };
-  // Unloading drops every long-lived model object the inference modules keep (they reload on demand).
+  // /free and out-of-memory errors: every long-lived object the inference modules keep that can unload
+  // (the `inference` store) releases its networks; they load again on next use.
   const unloadModels = () => {
-    for (const value of services.shared.values()) (value as { unload?: () => void } | null)?.unload?.();
-    services.shared.clear();
+    for (const value of services.shared.values()) {
+      const unload = (value as { unload?: () => unknown } | null)?.unload;
+      if (typeof unload !== 'function') continue;
+      Promise.resolve()
+        .then(() => unload.call(value))
+        .catch((err: unknown) => logger.warn(`Unloading models failed: ${(err as Error)?.message ?? String(err)}`));
+    }
   };
   const engineLog = (line: string, err?: unknown) =>
     err === undefined ? logger.info(line) : logger.error(`${line}\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
