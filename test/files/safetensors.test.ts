@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { floatToBFloat16, floatToHalf, fromFloat32, toFloat32 } from '../../src/inference/files/dtype.ts';
 import { MAX_HEADER_BYTES, openSafetensors } from '../../src/inference/files/safetensors.ts';
+import { openWeights, sniffWeightFormat } from '../../src/inference/files/open-weights.ts';
 import { safetensorsHeader, writeSafetensors } from '../../src/inference/files/safetensors-writer.ts';
 import { FIDELITY, skipUnless, tempDir } from './helpers.ts';
 
@@ -137,5 +138,15 @@ describe('dtype conversion', () => {
     assert.deepEqual(Array.from(toFloat32(new Uint8Array([0x3c, 0x7b]), 'F8_E5M2')), [1, 57344]);
     assert.deepEqual(Array.from(toFloat32(new Uint8Array([255, 1]), 'I8')), [-1, 1]);
     assert.deepEqual(Array.from(toFloat32(new Uint8Array([1, 0]), 'BOOL')), [1, 0]);
+  });
+});
+
+describe('format sniffing', () => {
+  it('reads a safetensors file whose header length begins with the pickle marker byte 0x80', async () => {
+    const json = `{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`;
+    const path = crafted(json.padEnd(0x0280, ' '), 4); // length 0x0280 → bytes 80 02 …
+    assert.equal(readFileSync(path)[0], 0x80);
+    assert.equal(await sniffWeightFormat(path), 'safetensors');
+    assert.deepEqual((await openWeights(path)).tensors.get('x')!.shape, [1]);
   });
 });

@@ -13,13 +13,14 @@ export async function sniffWeightFormat(path: string): Promise<WeightFormat> {
     const head = Buffer.alloc(16);
     const { bytesRead } = await handle.read(head, 0, 16, 0);
     if (bytesRead >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'torch-zip';
-    if (bytesRead >= 2 && head[0] === 0x80 && head[1]! >= 2) return 'torch-legacy';
+    // Safetensors first: its little-endian header length may itself begin with the pickle marker 0x80.
     if (bytesRead >= 9) {
       // The JSON header may start with spaces in hand-written files.
       let i = 8;
       while (i < bytesRead && head[i] === 0x20) i++;
       if (head[i] === 0x7b && head.readBigUInt64LE(0) > 0n) return 'safetensors';
     }
+    if (bytesRead >= 2 && head[0] === 0x80 && head[1]! >= 2) return 'torch-legacy';
     return 'unknown';
   } finally {
     await handle.close();

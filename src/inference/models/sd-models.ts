@@ -1,7 +1,6 @@
 // The MODEL, CLIP and VAE values that loader nodes hand to the rest of a workflow. Each is a light handle
 // over a detected weight file: its network is loaded through the ModelStore on first use, so handles are
 // cheap to create, cache and clone (CLIPSetLastLayer), and /free can release the sessions underneath.
-import { join } from 'node:path';
 import { detectCheckpoint, type CheckpointConfig } from '../files/detect.ts';
 import type { ClipConfig } from '../files/detect-clip.ts';
 import { detectVae, type VaeConfig } from '../files/detect-vae.ts';
@@ -10,7 +9,7 @@ import type { TensorRef, WeightFile } from '../files/weight-file.ts';
 import { loadClip, type ClipModel } from '../networks/clip/index.ts';
 import { loadUnet, type UnetModel } from '../networks/unet/index.ts';
 import { loadVae, VAE_SCALE } from '../networks/vae/index.ts';
-import { GraphCache } from '../onnx/cache.ts';
+import { defaultGraphCacheDir, GraphCache } from '../onnx/cache.ts';
 import type { NetworkRuntime } from '../onnx/network-graph.ts';
 import { Tensor } from '../tensor.ts';
 import type { DiffusionModel } from '../sampling/cfg.ts';
@@ -41,7 +40,7 @@ export function inferenceFor(
   if (!inference) {
     const store = new ModelStore();
     inference = {
-      runtime: { cache: new GraphCache(join(paths.baseDir, '.cache', 'onnx')), cpu: options.cpu },
+      runtime: { cache: new GraphCache(defaultGraphCacheDir(paths.baseDir)), cpu: options.cpu },
       store,
       paths,
       unload: () => store.unloadAll(),
