@@ -1,9 +1,9 @@
 // Compares comfy-ts's networks with ComfyUI's goldens (/work/shared/fidelity, see its README) on the SD1.5
 // random-weight checkpoint: CLIP hidden states (last layer and clip skip −2, pooled), one UNet evaluation (the
-// batch-of-2 first step), VAE decode and VAE encode. Prints max abs diff and relative error (‖a − b‖ / ‖b‖) per
+// batch-of-2 first step), VAE decode and VAE encode, then the whole txt2img run (scripts/parity-txt2img.ts). Prints max abs diff and relative error (‖a − b‖ / ‖b‖) per
 // figure; the goal is a relative error under 1e-3. One network is loaded at a time (memory).
 //
-//   node --import tsx scripts/parity.ts [--checkpoint FILE] [--goldens DIR] [--cache DIR] [--only clip,unet,vae]
+//   node --import tsx scripts/parity.ts [--checkpoint FILE] [--goldens DIR] [--cache DIR] [--only clip,unet,vae,txt2img]
 //
 // The checkpoint: `python3 /work/shared/fidelity/make_random_checkpoint.py FILE --seed 0` (2.1 GB, keep it out
 // of the repository). Defaults: $COMFY_TS_FIDELITY_CHECKPOINT, else /work/fidelity-cache/sd15_random_seed0.safetensors.
@@ -17,6 +17,7 @@ import { loadCheckpoint, type LoadedCheckpoint } from '../src/inference/networks
 import { GraphCache } from '../src/inference/onnx/cache.ts';
 import type { NetworkRuntime } from '../src/inference/onnx/network-graph.ts';
 import { Tensor } from '../src/inference/tensor.ts';
+import { checkTxt2img, PSNR_GOAL_DB } from './parity-txt2img.ts';
 
 export const DEFAULT_CHECKPOINT = process.env.COMFY_TS_FIDELITY_CHECKPOINT ?? '/work/fidelity-cache/sd15_random_seed0.safetensors';
 export const DEFAULT_GOLDENS = process.env.COMFY_TS_FIDELITY_DIR ?? '/work/shared/fidelity';
@@ -129,13 +130,23 @@ async function main(): Promise<void> {
     console.error(`no checkpoint at ${checkpoint}: write it with\n  python3 ${DEFAULT_GOLDENS}/make_random_checkpoint.py ${checkpoint} --seed 0`);
     process.exit(2);
   }
-  const parts = values.only ? (values.only.split(',') as Part[]) : PARTS;
+  const parts = values.only ? values.only.split(',') : [...PARTS, 'txt2img'];
   const runtime: NetworkRuntime = { cache: new GraphCache(values.cache ?? join(dirname(checkpoint), 'onnx-cache')), cpu: values.cpu };
   let failed = 0;
   for (const part of parts) {
-    if (!PARTS.includes(part)) throw new Error(`unknown part ${part} (${PARTS.join(', ')})`);
     const t0 = performance.now();
-    const figures = await checkPart(part, checkpoint, values.goldens!, runtime);
+    let figures: Figure[];
+    if (part === 'txt2img') {
+      const run = await checkTxt2img(checkpoint, values.goldens!);
+      figures = run.figures;
+      const ok = run.psnrDb >= PSNR_GOAL_DB;
+      console.log(`${'txt2img PNG vs ComfyUI'.padEnd(34)} PSNR ${run.psnrDb.toFixed(2)} dB (goal ${PSNR_GOAL_DB} dB)  ${ok ? 'ok' : 'FAIL'}`);
+      if (!ok) failed++;
+    } else if ((PARTS as readonly string[]).includes(part)) {
+      figures = await checkPart(part as Part, checkpoint, values.goldens!, runtime);
+    } else {
+      throw new Error(`unknown part ${part} (${[...PARTS, 'txt2img'].join(', ')})`);
+    }
     for (const f of figures) {
       console.log(formatFigure(f));
       if (!(f.relative <= RELATIVE_GOAL)) failed++;
