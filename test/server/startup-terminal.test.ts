@@ -2,7 +2,7 @@
 // progress bars (TTY and plain), the failing node and `Prompt executed in N.NN seconds`.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,6 +14,12 @@ const bin = fileURLToPath(new URL('../../bin/comfy-ts.js', import.meta.url));
 
 test('--quick-test-for-ci starts, prints the start-up lines and exits 0', () => {
   const base = mkdtempSync(join(tmpdir(), 'comfy-ts-start-'));
+  // A TypeScript custom node outside any "type": "module" package loads too.
+  mkdirSync(join(base, 'custom_nodes', 'plain_ts'), { recursive: true });
+  writeFileSync(
+    join(base, 'custom_nodes', 'plain_ts', 'index.ts'),
+    "export const nodes = [{ name: 'PlainTs', schemaFormat: 'v1', pythonModule: 'custom_nodes.plain_ts', category: 't', inputs: { required: {} }, outputs: [], execute() { return []; } }];\n",
+  );
   try {
     const run = spawnSync(process.execPath, [bin, '--quick-test-for-ci', '--port', '0', '--base-directory', base, '--highvram'], {
       encoding: 'utf8',
@@ -25,6 +31,8 @@ test('--quick-test-for-ci starts, prints the start-up lines and exits 0', () => 
     assert.match(out, /Starting server/);
     assert.match(out, /--highvram is accepted for compatibility and ignored/);
     assert.match(out, /ONNX Runtime version: /);
+    assert.match(out, /\d+\.\d seconds: \S*plain_ts\n/);
+    assert.doesNotMatch(out, /IMPORT FAILED/);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
