@@ -17,9 +17,17 @@ export async function screenPoint(page: Page, graphPoint: Point): Promise<Point>
 /** Double-clicks the empty canvas at this screen point, searches, and picks the node type; returns its id. */
 export async function addNodeBySearch(page: Page, at: Point, search: string, type: string): Promise<string> {
   const before: string[] = await page.evaluate(() => (globalThis as any).comfyApp.graph.nodes.map((n: any) => String(n.id)));
-  await page.mouse.dblclick(at[0], at[1]);
   const input = page.locator('.litesearchbox input.value');
-  await input.waitFor({ timeout: 5000 });
+  // litegraph times the two clicks itself: on a loaded machine they can arrive too far apart, so try again.
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.dblclick(at[0], at[1]);
+    try {
+      await input.waitFor({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
   await input.pressSequentially(search);
   await page.locator(`.litesearchbox .lite-search-item[data-type="${type}"]`).first().click();
   return page.evaluate(
