@@ -16,7 +16,8 @@ import { NodeRegistry } from '../nodes/registry.ts';
 import { buildApp } from '../server/app.ts';
 import { LogBuffer } from '../server/log-buffer.ts';
 import { createLogger, type Logger } from '../server/logger.ts';
-import { onnxRuntimeVersion } from '../server/routes/system.ts';
+import { cpuDevice, onnxRuntimeVersion, type DeviceStats } from '../server/routes/system.ts';
+import { activeProvider } from '../inference/onnx/session.ts';
 import { resolveWebRoot } from '../server/routes/web-root.ts';
 import { Terminal } from '../server/terminal.ts';
 import { COMFYUI_VERSION, COMFY_TS_VERSION } from '../server/version.ts';
@@ -47,6 +48,12 @@ export interface RunningServer {
   /** `http://127.0.0.1:8188`-style URLs, one per listen address. */
   urls: string[];
   close(): Promise<void>;
+}
+
+/** /system_stats' device: the execution provider ONNX Runtime settled on (CPU until a network has loaded). */
+function computeDevice(): DeviceStats {
+  const provider = activeProvider() ?? 'cpu';
+  return provider === 'cpu' ? cpuDevice() : { ...cpuDevice(), name: `${provider}:0`, type: provider, index: 0 };
 }
 
 const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
@@ -103,15 +110,15 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     extraModelPathsConfig: args.extraModelPathsConfig,
     warn: (m) => logger.warn(m),
   });
-  const registry = new NodeRegistry();
-  registry.registerAll(builtinNodes());
-  const { customNodesDirs, extensionWebDirs } = await loadAllCustomNodes(args, paths, registry, logger);
-
   const services: NodeServices = {
     paths,
     options: { disableMetadata: args.disableMetadata, previewMethod: args.previewMethod, previewSize: args.previewSize, cpu: args.cpu },
     shared: new Map(),
   };
+  // The registry sees the services so that /object_info lists the current model and input files.
+  const registry = new NodeRegistry(services);
+  registry.registerAll(builtinNodes());
+  const { customNodesDirs, extensionWebDirs } = await loadAllCustomNodes(args, paths, registry, logger);
   // /free and out-of-memory errors: every long-lived object the inference modules keep that can unload
   // (the `inference` store) releases its networks; they load again on next use.
   const unloadModels = () => {
@@ -139,6 +146,7 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     terminal: terminal ?? undefined,
     https: tls ?? undefined,
     websocket: options.websocket,
+    device: computeDevice,
     options: {
       listenAddresses: args.listen,
       corsOrigin: args.corsOrigin,
