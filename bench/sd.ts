@@ -4,7 +4,7 @@
 // limit: 1.36 TFLOP per CFG step (the UNet's convolutions and linear layers) ÷ the GFLOP/s that ONNX Runtime
 // reaches here on a 3×3 convolution of the UNet's first level. The last line is `ratio-to-limit: <number>`.
 //
-//   node --import tsx scripts/bench-sd.ts [--checkpoint FILE] [--dir DIR] [--steps N] [--cpu] [--threads N]
+//   npm run bench:sd -- [--checkpoint FILE] [--dir DIR] [--steps N] [--cpu] [--threads N]
 //
 // Without --checkpoint the file is written once to DIR (default: the system temp folder) by
 // scripts/make-test-checkpoint.ts (1.7 GB; takes a minute or two) and reused by later runs.
@@ -21,7 +21,7 @@ import type { NetworkRuntime } from '../src/inference/onnx/network-graph.ts';
 import * as op from '../src/inference/onnx/ops.ts';
 import { createSession } from '../src/inference/onnx/session.ts';
 import { Tensor } from '../src/inference/tensor.ts';
-import { FULL_SIZES, writeTestCheckpoint } from './make-test-checkpoint.ts';
+import { FULL_SIZES, writeTestCheckpoint } from '../scripts/make-test-checkpoint.ts';
 
 /** Convolution and linear-layer work of one SD1.5 UNet evaluation at 512×512, batch 2 (attention scores excluded). */
 export const CFG_STEP_FLOP = 1.36e12;
