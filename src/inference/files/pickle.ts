@@ -37,8 +37,6 @@ export class ForbiddenGlobalError extends PickleError {
   }
 }
 
-const MARK = Symbol('mark');
-
 export function unpickle(data: Uint8Array, hooks: PickleHooks): unknown {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let pos = 0;

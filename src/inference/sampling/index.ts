@@ -15,5 +15,5 @@ export {
 export { SAMPLER_NAMES, getSampler, implementedSamplers, isSamplerName, type SamplerName, type StepInfo, type Denoiser } from './samplers/index.ts';
 export { createCfgDenoiser, type DiffusionModel, type ModelCond } from './cfg.ts';
 export type { Conditioning, ConditioningEntry, ConditioningOptions } from './conditioning.ts';
-export { commonKSampler, advancedOptions, type KSamplerInput } from './ksampler.ts';
+export { commonKSampler, advancedOptions, fitEmptyLatent, inpaintDenoiser, type KSamplerInput } from './ksampler.ts';
 export { latentPreview, latentToRgb, encodePreview, samplingProgress, type PreviewImageData, type ProgressSink } from './latent-preview.ts';

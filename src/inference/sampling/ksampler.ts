@@ -42,7 +42,7 @@ export interface KSamplerInput {
 }
 
 /** `comfy.sample.fix_empty_latent_channels`: an all-zero latent gets the model's channel count. */
-function fitEmptyLatent(samples: Tensor, channels: number): Tensor {
+export function fitEmptyLatent(samples: Tensor, channels: number): Tensor {
   if (samples.shape[1] === channels || !isAllZero(samples.data)) return samples;
   return Tensor.zeros([samples.shape[0]!, channels, ...samples.shape.slice(2)]);
 }
@@ -108,7 +108,7 @@ function withInterrupt(denoise: Denoiser, check?: () => void): Denoiser {
  * KSamplerX0Inpaint: where the mask is 0 the model sees the original latent noised to σ, and the
  * prediction there is replaced by the original latent.
  */
-function inpaintDenoiser(denoise: Denoiser, mask: Float32Array, latent: Float32Array, noise: Float32Array, ms: DiffusionModel['modelSampling']): Denoiser {
+export function inpaintDenoiser(denoise: Denoiser, mask: Float32Array, latent: Float32Array, noise: Float32Array, ms: DiffusionModel['modelSampling']): Denoiser {
   const keep = Float32Array.from(mask, (m) => 1 - m);
   const mixed = new Float32Array(mask.length);
   return async (x, sigma) => {

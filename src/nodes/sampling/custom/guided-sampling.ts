@@ -3,16 +3,15 @@
 // the guider's D(x, σ) (kept to the unmasked area for inpainting), and moved back. Also returns the last
 // step's prediction, which the nodes output as `denoised_output`.
 import { brownianNoiseSampler } from '../../../inference/sampling/brownian.ts';
-import { defaultNoiseSampler, isMaxDenoise, processIn, processOut, randn, addToSeed, type Denoiser, type Seed, type StepInfo } from '../../../inference/sampling/index.ts';
+import {
+  addToSeed, defaultNoiseSampler, inpaintDenoiser, isMaxDenoise, processIn, processOut, randn, type Denoiser, type Seed, type StepInfo,
+} from '../../../inference/sampling/index.ts';
 import { isAllZero } from '../../../inference/sampling/latent-format.ts';
-import type { ModelSampling } from '../../../inference/sampling/model-sampling.ts';
 import { reshapeMask } from '../../../inference/sampling/resize.ts';
 import { Tensor, type Latent } from '../../../inference/tensor.ts';
 import type { GuiderObject } from './guider-nodes.ts';
 import type { NoiseObject } from './noise-nodes.ts';
 import type { SamplerObject } from './sampler-object.ts';
-
-const f = Math.fround;
 
 export interface GuidedSampleInput {
   guider: GuiderObject;
@@ -32,25 +31,6 @@ export interface GuidedSampleResult {
   denoised?: Tensor;
 }
 
-/** `fix_empty_latent_channels`: an all-zero latent takes the model's channel count. */
-export function fitEmptyLatent(samples: Tensor, channels: number): Tensor {
-  if (samples.shape[1] === channels || !isAllZero(samples.data)) return samples;
-  return Tensor.zeros([samples.shape[0]!, channels, ...samples.shape.slice(2)]);
-}
-
-/** KSamplerX0Inpaint: outside the mask the model sees the original latent noised to σ and predicts it exactly. */
-function inpainting(denoise: Denoiser, mask: Float32Array, latent: Float32Array, noise: Float32Array, ms: ModelSampling): Denoiser {
-  const keep = Float32Array.from(mask, (m) => f(1 - m));
-  const mixed = new Float32Array(mask.length);
-  return async (x, sigma) => {
-    const noised = ms.noiseScaling(sigma, noise, latent, false, mixed);
-    for (let i = 0; i < x.length; i++) mixed[i] = f(x[i]! * mask[i]!) + f(noised[i]! * keep[i]!);
-    const out = await denoise(mixed, sigma);
-    for (let i = 0; i < out.length; i++) out[i] = f(out[i]! * mask[i]!) + f(latent[i]! * keep[i]!);
-    return out;
-  };
-}
-
 /** Samples `input.latent`; with no σ at all the latent comes back unchanged (`CFGGuider.sample`). */
 export async function guidedSample(input: GuidedSampleInput): Promise<GuidedSampleResult> {
   const { guider, sampler, sigmas } = input;
@@ -68,7 +48,7 @@ export async function guidedSample(input: GuidedSampleInput): Promise<GuidedSamp
   let denoise: Denoiser = guide.denoise;
   if (input.latent.noise_mask) {
     const mask = reshapeMask(input.latent.noise_mask.data, input.latent.noise_mask.shape, shape);
-    denoise = inpainting(denoise, mask, latent, entry.randomInpaintNoise ? randn(addToSeed(seed, 1), shape) : noise, ms);
+    denoise = inpaintDenoiser(denoise, mask, latent, entry.randomInpaintNoise ? randn(addToSeed(seed, 1), shape) : noise, ms);
   }
   const guarded: Denoiser = (x, sigma) => {
     input.checkInterrupted?.();
