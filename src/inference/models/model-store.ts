@@ -39,8 +39,8 @@ export class ModelStore {
       hit.lastUsed = ++this.clock;
       return hit.value as Promise<T>;
     }
-    await this.makeRoom(bytes);
-    const value = load();
+    // Registered before anything awaits, so that concurrent users of the same key share one load.
+    const value = this.makeRoom(key, bytes).then(load);
     this.resident.set(key, { value, bytes, lastUsed: ++this.clock });
     try {
       return await value;
@@ -79,10 +79,11 @@ export class ModelStore {
     }
   }
 
-  private async makeRoom(incoming: number): Promise<void> {
-    while (this.resident.size > 0 && this.residentBytes() + incoming > this.budget) {
-      let oldest: [string, Resident] | undefined;
-      for (const entry of this.resident) if (!oldest || entry[1].lastUsed < oldest[1].lastUsed) oldest = entry;
+  /** Releases the least recently used networks other than `key` until `incoming` more bytes fit the budget. */
+  private async makeRoom(key: string, incoming: number): Promise<void> {
+    const others = () => [...this.resident].filter(([k]) => k !== key);
+    while (others().length > 0 && others().reduce((n, [, r]) => n + r.bytes, 0) + incoming > this.budget) {
+      const [oldest] = others().sort((a, b) => a[1].lastUsed - b[1].lastUsed);
       this.log(`Unloading ${oldest![0]} to stay within the memory budget`);
       await this.unload(oldest![0]);
     }
