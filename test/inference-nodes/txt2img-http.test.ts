@@ -126,6 +126,24 @@ describe('txt2img over the HTTP API', () => {
     }
   });
 
+  it('streams progress for every step and latent previews as binary frames when asked', async () => {
+    const from = ws.messages.length;
+    const binaryFrom = ws.binary.length;
+    const body = { prompt: workflow({ seed: 5 }), client_id: 'txt2img-test', extra_data: { preview_method: 'latent2rgb' } };
+    const id = await queue(JSON.stringify(body));
+    await finished(id);
+    const progress = ws.messages.slice(from).filter((m) => m.type === 'progress' && m.data.prompt_id === id);
+    assert.deepEqual(progress.map((m) => [m.data.node, m.data.value, m.data.max]), [['3', 1, 2], ['3', 2, 2]]);
+    const previews = ws.binary.slice(binaryFrom);
+    assert.equal(previews.length, 2);
+    for (const frame of previews) {
+      assert.equal(frame.readUInt32BE(0), 1, 'a client without supports_preview_metadata gets type 1 frames');
+      assert.equal(frame.readUInt32BE(4), 1, 'JPEG');
+      const meta = await sharp(frame.subarray(8)).metadata();
+      assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 512, 512]);
+    }
+  });
+
   it('refuses a checkpoint name that is not in the folder at validation', async () => {
     const res = await http(server, 'POST', '/prompt', { body: { prompt: workflow({ ckpt: 'missing.safetensors' }) } });
     assert.equal(res.status, 400);

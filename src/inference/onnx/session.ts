@@ -29,7 +29,7 @@ export function candidateProviders(options: RuntimeOptions = {}): ProviderName[]
   const listed = new Set(ort.listSupportedBackends().map((b) => b.name));
   const out: ProviderName[] = [];
   if (listed.has('cuda') && cudaLibraryInstalled()) out.push('cuda');
-  if (listed.has('webgpu')) out.push('webgpu');
+  if (listed.has('webgpu') && gpuDevicePresent()) out.push('webgpu');
   out.push('cpu');
   return out.filter((p) => p === 'cpu' || !failed.has(p));
 }
@@ -37,6 +37,15 @@ export function candidateProviders(options: RuntimeOptions = {}): ProviderName[]
 /** The provider the latest session runs on (for /system_stats); undefined before any session. */
 export function activeProvider(): ProviderName | undefined {
   return lastProvider;
+}
+
+/**
+ * WebGPU needs a GPU the OS exposes; on a Linux machine without a render node (a CPU server, CI) Dawn would only
+ * print Vulkan errors before failing, so it is not tried there.
+ */
+function gpuDevicePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  return existsSync('/dev/dri') || existsSync('/dev/nvidia0');
 }
 
 function cudaLibraryInstalled(): boolean {
