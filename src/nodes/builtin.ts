@@ -11,7 +11,10 @@ import { samplingNodes } from './sampling/index.ts';
 import { audioNodes } from './audio/index.ts';
 import { datasetNodes } from './dataset/index.ts';
 import { hooksNodes } from './hooks/index.ts';
+import { videoNodes } from './video/index.ts';
+import { threeDNodes } from './three-d/index.ts';
+import { modelSpecificNodes } from './model-specific/index.ts';
 
 export function builtinNodes(): NodeDefinition[] {
-  return [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes, ...datasetNodes, ...hooksNodes, ...audioNodes];
+  return [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes, ...datasetNodes, ...hooksNodes, ...audioNodes, ...videoNodes, ...threeDNodes, ...modelSpecificNodes];
 }

@@ -1,0 +1,10 @@
+// Model-free nodes that belong to particular model families (SD ×4 upscaler, Hunyuan, LTX-Video, Kandinsky 5)
+// and the hooks' cond-pair combine: they prepare conditioning and latents without running a network.
+import type { NodeDefinition } from '../node-definition.ts';
+import { hunyuanRefinerLatent, pairConditioningCombine, sd4xUpscaleConditioning } from './conditioning-latent-prep.ts';
+import { ltxvPreprocess } from './ltxv-preprocess.ts';
+import { ltxvCropGuides, normalizeVideoLatentStart } from './video-latent-nodes.ts';
+
+export const modelSpecificNodes: NodeDefinition[] = [
+  pairConditioningCombine, sd4xUpscaleConditioning, hunyuanRefinerLatent, ltxvPreprocess, ltxvCropGuides, normalizeVideoLatentStart,
+];
