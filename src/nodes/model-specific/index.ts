@@ -2,9 +2,13 @@
 // and the hooks' cond-pair combine: they prepare conditioning and latents without running a network.
 import type { NodeDefinition } from '../node-definition.ts';
 import { hunyuanRefinerLatent, pairConditioningCombine, sd4xUpscaleConditioning } from './conditioning-latent-prep.ts';
+import { ltxvConcatAvLatent, ltxvSeparateAvLatent } from './av-latent.ts';
 import { ltxvPreprocess } from './ltxv-preprocess.ts';
 import { ltxvCropGuides, normalizeVideoLatentStart } from './video-latent-nodes.ts';
+import { generateTracks, wanMoveConcatTrack, wanMoveTracksFromCoords } from './wanmove-tracks.ts';
+import { wanMoveVisualizeTracks } from './wanmove-visualize.ts';
 
 export const modelSpecificNodes: NodeDefinition[] = [
-  pairConditioningCombine, sd4xUpscaleConditioning, hunyuanRefinerLatent, ltxvPreprocess, ltxvCropGuides, normalizeVideoLatentStart,
+  pairConditioningCombine, sd4xUpscaleConditioning, hunyuanRefinerLatent, ltxvPreprocess, ltxvCropGuides, ltxvConcatAvLatent, ltxvSeparateAvLatent,
+  normalizeVideoLatentStart, wanMoveTracksFromCoords, wanMoveConcatTrack, wanMoveVisualizeTracks, generateTracks,
 ];

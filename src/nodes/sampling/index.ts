@@ -37,6 +37,8 @@ import {
   splitSigmas,
   splitSigmasDenoise,
 } from './custom/sigma-nodes.ts';
+import { samplerEulerCfgPp, samplerLcmUpscale } from './custom/advanced-samplers.ts';
+import { flux2Scheduler } from './custom/flux2-scheduler.ts';
 import { ltxvScheduler } from './custom/ltxv-scheduler.ts';
 import { alignYourStepsScheduler, gitsScheduler, optimalStepsScheduler } from './custom/tabulated-schedulers.ts';
 
@@ -81,7 +83,10 @@ export const samplingNodes: NodeDefinition[] = [
   samplerCustomAdvanced,
   // other comfy_extras files, in load order
   alignYourStepsScheduler,
+  samplerLcmUpscale,
+  samplerEulerCfgPp,
   gitsScheduler,
+  flux2Scheduler,
   ltxvScheduler,
   optimalStepsScheduler,
 ];
