@@ -42,7 +42,7 @@ test('schemas: V3, experimental, list flags and tooltips as in 0.8.0', () => {
   const services = makeServices();
   mkdirSync(join(services.paths.inputDir, 'set', 'sub'), { recursive: true });
   assert.deepEqual((nodeInfo(node('LoadImageDataSetFromFolder'), services).input as any).required.folder[1].options, ['set', 'set/sub']);
-  assert.equal(datasetNodes.length, 25);
+  assert.equal(datasetNodes.length, 28);
 });
 
 test('per-image transforms: resize, crops, normalise, brightness, contrast', async () => {
