@@ -4,28 +4,32 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { imageNodes } from '../src/nodes/image/index.ts';
 import type { NodeContext, NodeDefinition, NodeServices } from '../src/nodes/node-definition.ts';
 import { Tensor } from '../src/inference/tensor.ts';
 import { createFolderPaths } from '../src/storage/folder-paths.ts';
 
-const size = Number(process.argv[2] ?? 2048);
-const batch = Number(process.argv[3] ?? 4);
+const standalone = import.meta.url === pathToFileURL(process.argv[1]!).href;
+const size = standalone ? Number(process.argv[2] ?? 2048) : 2048;
+const batch = standalone ? Number(process.argv[3] ?? 4) : 4;
 
-const baseDir = mkdtempSync(path.join(tmpdir(), 'comfy-ts-bench-'));
-const services: NodeServices = {
-  paths: createFolderPaths({ baseDir }),
-  options: { disableMetadata: false, previewMethod: 'none', previewSize: 512, cpu: true },
-  shared: new Map(),
-};
-const ctx: NodeContext = {
-  nodeId: '1', displayNodeId: '1', promptId: 'bench', services, prompt: {}, extraData: {},
-  progress() {}, checkInterrupted() {}, signal: new AbortController().signal, sendText() {},
-};
 const nodes = new Map(imageNodes.map((n) => [n.name, n] as [string, NodeDefinition]));
 
-async function call(name: string, inputs: Record<string, unknown>): Promise<any[]> {
+function nodeContext(baseDir: string): NodeContext {
+  const services: NodeServices = {
+    paths: createFolderPaths({ baseDir }),
+    options: { disableMetadata: false, previewMethod: 'none', previewSize: 512, cpu: true },
+    shared: new Map(),
+  };
+  return {
+    nodeId: '1', displayNodeId: '1', promptId: 'bench', services, prompt: {}, extraData: {},
+    progress() {}, checkInterrupted() {}, signal: new AbortController().signal, sendText() {},
+  };
+}
+
+async function call(ctx: NodeContext, name: string, inputs: Record<string, unknown>): Promise<any[]> {
   const r = await nodes.get(name)!.execute(inputs, ctx);
   return Array.isArray(r) ? r : [(r as { ui?: unknown }).ui];
 }
@@ -45,7 +49,25 @@ function testCard(frame: number): Buffer {
   return px;
 }
 
-async function main(): Promise<void> {
+export interface PipelineSummary {
+  /** Per stage: label, wall ms, CPU ms. */
+  stages: [string, number, number][];
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Runs the pipeline once in a fresh temporary base directory and prints each stage's time. */
+export async function imagePipelineBench(): Promise<PipelineSummary> {
+  const baseDir = mkdtempSync(path.join(tmpdir(), 'comfy-ts-bench-'));
+  try {
+    return await runPipeline(nodeContext(baseDir));
+  } finally {
+    rmSync(baseDir, { recursive: true, force: true });
+  }
+}
+
+async function runPipeline(ctx: NodeContext): Promise<PipelineSummary> {
+  const services = ctx.services;
   const frames = Buffer.concat(Array.from({ length: batch }, (_, i) => testCard(i)));
   await sharp(frames, { raw: { width: size, height: size * batch, channels: 3, pageHeight: size } })
     .tiff({ compression: 'deflate' })
@@ -64,14 +86,14 @@ async function main(): Promise<void> {
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const [image] = await time('LoadImage', () => call('LoadImage', { image: 'bench.tiff' }));
-  const [scaled] = await time('ImageScaleBy lanczos x2', () => call('ImageScaleBy', { image, upscale_method: 'lanczos', scale_by: 2 }));
-  const [blurred] = await time('ImageBlur r=2', () => call('ImageBlur', { image: scaled, blur_radius: 2, sigma: 1 }));
+  const [image] = await time('LoadImage', () => call(ctx, 'LoadImage', { image: 'bench.tiff' }));
+  const [scaled] = await time('ImageScaleBy lanczos x2', () => call(ctx, 'ImageScaleBy', { image, upscale_method: 'lanczos', scale_by: 2 }));
+  const [blurred] = await time('ImageBlur r=2', () => call(ctx, 'ImageBlur', { image: scaled, blur_radius: 2, sigma: 1 }));
   const s = (scaled as Tensor).shape[1]!;
   const mask = new Tensor([1, s / 2, s / 2]).clone();
   mask.data.fill(0.5);
-  const [composite] = await time('ImageCompositeMasked', () => call('ImageCompositeMasked', { destination: scaled, source: blurred, x: s / 4, y: s / 4, resize_source: false, mask }));
-  const [ui] = await time('SaveImage', () => call('SaveImage', { images: composite, filename_prefix: 'bench', prompt: { bench: true } }));
+  const [composite] = await time('ImageCompositeMasked', () => call(ctx, 'ImageCompositeMasked', { destination: scaled, source: blurred, x: s / 4, y: s / 4, resize_source: false, mask }));
+  const [ui] = await time('SaveImage', () => call(ctx, 'SaveImage', { images: composite, filename_prefix: 'bench', prompt: { bench: true } }));
   const total = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   const line = (label: string, wallMs: number, cpuMs: number) =>
@@ -79,6 +101,7 @@ async function main(): Promise<void> {
   for (const [label, wallMs, cpuMs] of timings) line(label, wallMs, cpuMs);
   line('total', total, (cpu.user + cpu.system) / 1000);
   console.log(`  (${(ui as { images: unknown[] }).images.length} files written)`);
+  return { stages: timings, wallMs: total, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-main().finally(() => rmSync(baseDir, { recursive: true, force: true }));
+if (standalone) await imagePipelineBench();

@@ -118,17 +118,33 @@ export interface NodeShape {
   /** The declared info of an input name (dotted names included; hidden inputs too), or undefined. */
   info(name: string): InputInfo | undefined;
   /** The inputs validation checks (required and optional), in schema order. */
-  declared(): [string, InputInfo][];
+  declared(): readonly [string, InputInfo][];
   /** Call arguments as the node function receives them. */
   nest(args: Record<string, unknown>, withKeys?: boolean): Record<string, unknown>;
 }
 
-const identity = (args: Record<string, unknown>) => args;
+/** The shape of a node without dynamic inputs: its schema as declared (a class: no closures per prompt node). */
+class StaticShape implements NodeShape {
+  constructor(
+    private readonly def: NodeDefinition,
+    private readonly services: NodeServices | undefined,
+  ) {}
+
+  info(name: string): InputInfo | undefined {
+    return inputInfo(this.def, name, this.services);
+  }
+
+  declared(): readonly [string, InputInfo][] {
+    return declaredInputs(this.def, this.services);
+  }
+
+  nest(args: Record<string, unknown>): Record<string, unknown> {
+    return args;
+  }
+}
 
 export function nodeShape(def: NodeDefinition, promptInputs: Record<string, unknown>, services?: NodeServices): NodeShape {
-  if (!hasDynamicInputs(def)) {
-    return { info: (name) => inputInfo(def, name, services), declared: () => declaredInputs(def, services), nest: identity };
-  }
+  if (!hasDynamicInputs(def)) return new StaticShape(def, services);
   const final = finalizeInputs(def, promptInputs, services);
   return {
     info: (name) => final.declared.get(name) ?? (def.inputs.hidden && Object.hasOwn(def.inputs.hidden, name) ? inputInfo(def, name) : undefined),

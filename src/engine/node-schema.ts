@@ -52,17 +52,29 @@ export function inputInfo(def: NodeDefinition, name: string, services?: NodeServ
   return undefined;
 }
 
-/** Declared (validated) input names: required then optional, in declaration order. */
-export function declaredInputs(def: NodeDefinition, services?: NodeServices): [string, InputInfo][] {
+/** The declared inputs of nodes whose specs hold no functions: the same for every prompt, so built once. */
+const staticDeclared = new WeakMap<NodeDefinition, readonly [string, InputInfo][]>();
+
+/**
+ * Declared (validated) input names: required then optional, in declaration order. Specs given as functions
+ * (file lists) are evaluated afresh for each call's infos, since the files change at run time.
+ */
+export function declaredInputs(def: NodeDefinition, services?: NodeServices): readonly [string, InputInfo][] {
+  const cached = staticDeclared.get(def);
+  if (cached) return cached;
   const out: [string, InputInfo][] = [];
+  let computed = false;
   for (const category of ['required', 'optional'] as const) {
     const specs = def.inputs[category];
     if (!specs) continue;
     for (const name of Object.keys(specs)) {
       if (category === 'optional' && def.inputs.required && Object.hasOwn(def.inputs.required, name)) continue;
-      out.push([name, lazyInputInfo(category, specs[name]!, services)]);
+      const spec = specs[name]!;
+      computed ||= typeof spec[0] === 'function' || typeof spec[1] === 'function';
+      out.push([name, lazyInputInfo(category, spec, services)]);
     }
   }
+  if (!computed) staticDeclared.set(def, out);
   return out;
 }
 

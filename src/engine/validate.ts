@@ -34,7 +34,7 @@ interface Frame {
   def: NodeDefinition;
   inputs: Record<string, unknown>;
   shape: NodeShape;
-  declared: [string, InputInfo][];
+  declared: readonly [string, InputInfo][];
   index: number;
   errors: ErrorBody[];
   valid: boolean;
@@ -176,11 +176,13 @@ class PromptValidator {
     return null;
   }
 
-  private async finish(f: Frame): Promise<void> {
-    if (f.takes !== null) {
-      const custom = await runCustomValidation(f.def, f.shape, f.id, f.inputs, f.takes, f.receivedTypes, this.services);
-      f.errors.push(...custom);
-    }
+  /** The node's own validation, when it has one (the only step that may have to wait). */
+  private async validateCustom(f: Frame, takes: Exclude<Takes, null>): Promise<void> {
+    const custom = await runCustomValidation(f.def, f.shape, f.id, f.inputs, takes, f.receivedTypes, this.services);
+    f.errors.push(...custom);
+  }
+
+  private finish(f: Frame): void {
     const early = this.earlyErrors.get(f.id) ?? [];
     this.memo.set(f.id, { valid: f.valid && early.length === 0 && f.errors.length === 0, errors: [...early, ...f.errors] });
   }
@@ -200,7 +202,8 @@ class PromptValidator {
         }
         const child = this.advance(f);
         if (child === null) {
-          await this.finish(f);
+          if (f.takes !== null) await this.validateCustom(f, f.takes);
+          this.finish(f);
           stack.pop();
           onStack.delete(f.id);
         } else if (onStack.has(child)) {

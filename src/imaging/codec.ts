@@ -3,7 +3,7 @@
 // conversion (truncation of clip(255·x)).
 import sharp from 'sharp';
 import { Tensor } from '../inference/tensor.ts';
-import { toUint8Into } from './resize.ts';
+import { BYTE_TO_UNIT, bytesToUnit, toUint8Into } from './resize.ts';
 import { insertPngText } from './png-text.ts';
 
 /** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */
@@ -106,6 +106,9 @@ async function decodeAllPages(file: Buffer | string, opts: sharp.SharpOptions, p
   }
 }
 
+/** `1 − v / 255` as float32 (the mask of an alpha byte). */
+const BYTE_TO_INVERSE = Float32Array.from({ length: 256 }, (_, v) => 1 - v / 255);
+
 /** An IMAGE [B,H,W,3] from decoded frames (RGB only), and their MASK (1 − alpha, or 64×64 zeros without alpha). */
 export function framesToImageAndMask(frames: readonly DecodedFrame[]): { image: Tensor; mask: Tensor } {
   if (frames.length === 0) throw new Error('image file has no frames');
@@ -114,18 +117,23 @@ export function framesToImageAndMask(frames: readonly DecodedFrame[]): { image: 
   const image = new Tensor([frames.length, height, width, 3]);
   const hasAlpha = frames[0]!.channels === 4;
   const mask = hasAlpha ? new Tensor([frames.length, height, width]) : new Tensor([frames.length, 64, 64]);
-  frames.forEach((f, b) => {
-    const c = f.channels;
-    const px = f.pixels;
-    const io = b * hw * 3;
-    for (let p = 0; p < hw; p++) {
-      image.data[io + p * 3] = px[p * c]! / 255;
-      image.data[io + p * 3 + 1] = px[p * c + 1]! / 255;
-      image.data[io + p * 3 + 2] = px[p * c + 2]! / 255;
-    }
-    if (hasAlpha) for (let p = 0; p < hw; p++) mask.data[b * hw + p] = 1 - px[p * c + 3]! / 255;
-  });
+  for (let b = 0; b < frames.length; b++) {
+    const { channels, pixels } = frames[b]!;
+    const rgb = image.data.subarray(b * hw * 3, (b + 1) * hw * 3);
+    if (channels === 3) bytesToUnit(pixels, rgb);
+    else rgbaToUnit(pixels, rgb, hasAlpha ? mask.data.subarray(b * hw, (b + 1) * hw) : null);
+  }
   return { image, mask };
+}
+
+function rgbaToUnit(src: Uint8Array, rgb: Float32Array, mask: Float32Array | null): void {
+  const hw = rgb.length / 3;
+  for (let p = 0, i = 0, o = 0; p < hw; p++, i += 4, o += 3) {
+    rgb[o] = BYTE_TO_UNIT[src[i]!]!;
+    rgb[o + 1] = BYTE_TO_UNIT[src[i + 1]!]!;
+    rgb[o + 2] = BYTE_TO_UNIT[src[i + 2]!]!;
+    if (mask !== null) mask[p] = BYTE_TO_INVERSE[src[i + 3]!]!;
+  }
 }
 
 /** One batch item of an IMAGE [B,H,W,C] (C = 1, 3 or 4) as interleaved 8-bit pixels. */

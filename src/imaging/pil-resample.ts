@@ -132,21 +132,21 @@ function resampleVertical(src: Uint8Array, w: number, channels: number, outH: nu
     const ymax = bounds[yy * 2 + 1]!;
     const kOff = yy * ksize;
     acc.fill(ROUND_HALF);
-    // Row by row, four taps per pass: sequential memory access instead of a strided walk per output sample.
-    // The int32 sums are exact whatever the grouping (Resample.c's fixed point cannot overflow).
-    for (let y = 0; y < ymax; y += 4) {
-      const k0 = weights[kOff + y]!;
-      const k1 = y + 1 < ymax ? weights[kOff + y + 1]! : 0;
-      const k2 = y + 2 < ymax ? weights[kOff + y + 2]! : 0;
-      const k3 = y + 3 < ymax ? weights[kOff + y + 3]! : 0;
-      const b0 = (ymin + y) * rowLen;
-      // Rows past ymax have weight 0; clamp their offset so the reads stay inside the image.
-      const last = (ymin + ymax - 1) * rowLen;
-      const b1 = Math.min(b0 + rowLen, last);
-      const b2 = Math.min(b0 + 2 * rowLen, last);
-      const b3 = Math.min(b0 + 3 * rowLen, last);
+    // Row by row, eight taps per pass (a ×2 Lanczos upscale has 7): sequential memory access instead of a strided
+    // walk per output sample, and one pass over `acc` per eight taps. The int32 sums are exact whatever the
+    // grouping (Resample.c's fixed point cannot overflow; doubles hold the partial sums exactly).
+    const tap = (y: number) => (y < ymax ? weights[kOff + y]! : 0);
+    // Rows past ymax have weight 0; clamp their offset so the reads stay inside the image.
+    const last = (ymin + ymax - 1) * rowLen;
+    const row = (y: number) => Math.min((ymin + y) * rowLen, last);
+    for (let y = 0; y < ymax; y += 8) {
+      const k0 = tap(y), k1 = tap(y + 1), k2 = tap(y + 2), k3 = tap(y + 3);
+      const k4 = tap(y + 4), k5 = tap(y + 5), k6 = tap(y + 6), k7 = tap(y + 7);
+      const b0 = row(y), b1 = row(y + 1), b2 = row(y + 2), b3 = row(y + 3);
+      const b4 = row(y + 4), b5 = row(y + 5), b6 = row(y + 6), b7 = row(y + 7);
       for (let i = 0; i < rowLen; i++) {
-        acc[i] = (acc[i]! + src[b0 + i]! * k0 + src[b1 + i]! * k1 + src[b2 + i]! * k2 + src[b3 + i]! * k3) | 0;
+        acc[i] = (acc[i]! + src[b0 + i]! * k0 + src[b1 + i]! * k1 + src[b2 + i]! * k2 + src[b3 + i]! * k3 +
+          src[b4 + i]! * k4 + src[b5 + i]! * k5 + src[b6 + i]! * k6 + src[b7 + i]! * k7) | 0;
       }
     }
     const outRow = yy * rowLen;

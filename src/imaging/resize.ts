@@ -169,8 +169,7 @@ function lanczosNHWC(src: Float32Array, b: number, h: number, w: number, c: numb
   for (let i = 0; i < b; i++) {
     toUint8Into(src.subarray(i * n, (i + 1) * n), u8);
     const r = pilResize(u8, w, h, c, outW, outH, PIL_FILTERS.lanczos);
-    const o = i * r.length;
-    for (let k = 0; k < r.length; k++) out[o + k] = r[k]! / 255;
+    bytesToUnit(r, out.subarray(i * r.length, (i + 1) * r.length));
   }
   return out;
 }
@@ -181,9 +180,19 @@ function lanczosNCHW(src: Float32Array, n: number, c: number, h: number, w: numb
   return nhwcToNchw(r).data;
 }
 
+/** `v / 255` as float32 for every byte: a table lookup instead of a division per value. */
+export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** 8-bit values to floats in 0..1 (`v / 255`), for the first `dst.length` values of `src`. */
+export function bytesToUnit(src: Uint8Array, dst: Float32Array): void {
+  const n = dst.length;
+  for (let i = 0; i < n; i++) dst[i] = BYTE_TO_UNIT[src[i]!]!;
+}
+
 /** ComfyUI's 8-bit conversion: `clip(255·x, 0, 255).astype(uint8)` (truncation, NaN → 0). */
 export function toUint8Into(src: Float32Array, dst: Uint8Array): void {
-  for (let i = 0; i < src.length; i++) {
+  const n = src.length;
+  for (let i = 0; i < n; i++) {
     const v = src[i]! * 255;
     dst[i] = v >= 255 ? 255 : v > 0 ? v : 0;
   }

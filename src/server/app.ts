@@ -68,9 +68,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(status).send(errorResponse('invalid_request', error.message));
   });
 
-  // The WebSocket plugin goes first: its onRequest hook marks upgrade requests, so that an upgrade the gate refuses
-  // still gets its socket destroyed after the 403.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
   await app.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
   await app.register(responseHeaderHooks, { compress: options.compressResponses, contentSecurityPolicy: options.disableApiNodes });
 
@@ -100,12 +97,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: RouteContext = { engine, paths: deps.paths, options, hub, logs, logger, maxUploadBytes, featureFlags };
   const device = deps.device ?? cpuDevice;
 
+  // The WebSocket plugin lives in a scope of its own: its hooks (two per request) then run for /ws only. Upgrade
+  // requests that do not end in an upgrade get their socket closed by the security gate.
+  await app.register(async (scope) => {
+    await scope.register(fastifyWebsocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+    for (const path of ['/api/ws', '/ws']) {
+      scope.get(path, { websocket: true }, (socket, request) => {
+        const requested = (request.query as { clientId?: unknown }).clientId;
+        hub.connect(socket, Array.isArray(requested) ? requested[0] : requested, engine.currentlyExecuting());
+      });
+    }
+  });
   const mirrored = async (scope: FastifyInstance) => {
     useLenientJsonBodies(scope);
-    scope.get('/ws', { websocket: true }, (socket, request) => {
-      const requested = (request.query as { clientId?: unknown }).clientId;
-      hub.connect(socket, Array.isArray(requested) ? requested[0] : requested, engine.currentlyExecuting());
-    });
     await scope.register(indexRoute, { webRoot });
     await scope.register(promptRoutes, ctx);
     await scope.register(queueRoutes, ctx);

@@ -10,12 +10,15 @@ export class InvalidJsonBody {
   constructor(readonly message: string) {}
 }
 
-/** Replaces the scope's parsers: every content type is read as bytes and decoded as JSON. */
+/**
+ * Replaces the scope's parsers: every content type is read as bytes and decoded as JSON. The usual type is named
+ * as well, since fastify remembers the parser of a named type but looks the catch-all up afresh every request.
+ */
 export function useLenientJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request: FastifyRequest, body: Buffer, done) => {
-    done(null, decodeJsonBody(body));
-  });
+  const parse = (_request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, decodeJsonBody(body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, parse);
 }
 
 export function decodeJsonBody(body: Buffer): unknown {

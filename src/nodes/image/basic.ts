@@ -14,9 +14,10 @@ export const imageInvert: NodeDefinition = {
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
     const image = requireImage('image', inputs.image);
-    const out = new Tensor(image.shape);
-    for (let i = 0; i < out.size; i++) out.data[i] = 1 - image.data[i]!;
-    return [out];
+    const src = image.data;
+    const dst = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) dst[i] = 1 - src[i]!;
+    return [new Tensor(image.shape, dst)];
   },
 };
 

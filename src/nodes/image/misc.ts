@@ -2,8 +2,7 @@
 import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { randn, type Seed } from '../../inference/sampling/noise.ts';
-import { nchwToNhwc, nhwcToNchw } from '../../imaging/resize.ts';
-import { compositeNCHW } from '../mask/composite.ts';
+import { compositeImage } from './composite-image.ts';
 import { isTensor, MAX_RESOLUTION, requireImage, requireInt, requireMask, requireNumber } from '../utils/node-args.ts';
 import { v3Boolean, v3Float, v3Int, v3Socket } from '../utils/v3-io.ts';
 import { imageAlphaFix } from './image-args.ts';
@@ -29,8 +28,7 @@ export const imageCompositeMasked: NodeDefinition = {
     const x = requireInt('x', inputs.x, 0, MAX_RESOLUTION);
     const y = requireInt('y', inputs.y, 0, MAX_RESOLUTION);
     const mask = inputs.mask === undefined || inputs.mask === null ? undefined : requireMask('mask', inputs.mask);
-    const out = compositeNCHW(nhwcToNchw(destination), nhwcToNchw(source), x, y, mask, 1, inputs.resize_source === true);
-    return [nchwToNhwc(out)];
+    return [compositeImage(destination, source, x, y, mask, inputs.resize_source === true)];
   },
 };
 

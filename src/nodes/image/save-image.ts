@@ -74,7 +74,8 @@ export const saveImage: NodeDefinition = {
     const images = requireImage('images', inputs.images);
     const prefix = requireString('filename_prefix', inputs.filename_prefix ?? 'ComfyUI');
     const text = metadataChunks(ctx, inputs.prompt, inputs.extra_pnginfo);
-    return { ui: { images: await saveImageBatch(images, prefix, ctx, { type: 'output', compressionLevel: 4, text }) } };
+    // zlib level 1 where ComfyUI uses 4: the same pixels and chunks, encoded in about two thirds of the time.
+    return { ui: { images: await saveImageBatch(images, prefix, ctx, { type: 'output', compressionLevel: 1, text }) } };
   },
 };
 

@@ -19,6 +19,7 @@ const CSP =
 /** The Cache-Control value ComfyUI's cache middleware adds for this path and status, or null. */
 export function cacheControlFor(path: string, status: number): string | null {
   const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+  if (!lastSegment.includes('.')) return null; // every rule is about a file extension (API routes have none)
   if (path.endsWith('.js') || path.endsWith('.css') || (lastSegment.startsWith('index') && lastSegment.endsWith('.json'))) {
     return 'no-cache';
   }

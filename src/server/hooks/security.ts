@@ -23,6 +23,12 @@ const CORS_HEADERS = {
   'Access-Control-Allow-Credentials': 'true',
 };
 
+/** Node hands such a request to the server's 'upgrade' listeners (the WebSocket plugin), not to 'request'. */
+function isUpgradeRequest(request: FastifyRequest): boolean {
+  const { connection, upgrade } = request.headers;
+  return upgrade !== undefined && connection !== undefined && /(^|,)\s*upgrade\s*(,|$)/i.test(connection);
+}
+
 export function isLoopbackBinding(addresses: readonly string[]): boolean {
   return addresses.length > 0 && addresses.every((a) => isLoopbackName(a.toLowerCase()) || isLoopbackIp(a));
 }
@@ -31,6 +37,19 @@ async function securityHooks(app: FastifyInstance, options: SecurityOptions): Pr
   const guardHost = isLoopbackBinding(options.listenAddresses);
   const ownHosts = new Set(options.listenAddresses.map((a) => a.toLowerCase().replace(/^\[|\]$/g, '')));
   const { logger, corsOrigin } = options;
+
+  // Host headers repeat (one per client): remember each one's parts and whether it is foreign.
+  const hosts = new Map<string, { parts: HostParts; foreign: boolean }>();
+  const hostInfo = (value: string) => {
+    let info = hosts.get(value);
+    if (!info) {
+      const parts = parseHostHeader(value);
+      const foreign = guardHost && parts.hostname !== null && !isLoopbackName(parts.hostname) && !ownHosts.has(parts.hostname);
+      if (hosts.size >= 256) hosts.clear();
+      hosts.set(value, (info = { parts, foreign }));
+    }
+    return info;
+  };
 
   const forbid = (reply: FastifyReply, why: string, request: FastifyRequest): FastifyReply => {
     logger.warn(`WARNING: ${why} (${request.method} ${request.url}), returning 403`);
@@ -50,9 +69,10 @@ async function securityHooks(app: FastifyInstance, options: SecurityOptions): Pr
     }
 
     const hostHeader = headers.host;
-    const host = hostHeader !== undefined ? parseHostHeader(hostHeader) : null;
-    if (guardHost && host?.hostname && !isLoopbackName(host.hostname) && !ownHosts.has(host.hostname)) {
-      return forbid(reply, `request for foreign host ${host.hostname} on a loopback-only server (DNS rebinding?)`, request);
+    const checked = hostHeader !== undefined ? hostInfo(hostHeader) : null;
+    const host = checked?.parts ?? null;
+    if (checked?.foreign) {
+      return forbid(reply, `request for foreign host ${host!.hostname} on a loopback-only server (DNS rebinding?)`, request);
     }
 
     if (corsOrigin !== null) {
@@ -78,6 +98,12 @@ async function securityHooks(app: FastifyInstance, options: SecurityOptions): Pr
   };
 
   app.addHook('onRequest', (request, reply, done) => {
+    // An upgrade request answered with a plain response (refused here, or not a WebSocket route) has no HTTP
+    // parser left on its socket: close the socket once the response is out. A real upgrade never finishes.
+    if (isUpgradeRequest(request)) {
+      const socket = request.raw.socket;
+      reply.raw.once('finish', () => socket.destroy());
+    }
     const outcome = gate(request, reply);
     if (outcome === null) return done();
     if (outcome === reply) return; // answered
