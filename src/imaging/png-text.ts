@@ -2,13 +2,14 @@
 // `tEXt`/`zTXt`/`iTXt` back, as ComfyUI's metadata (prompt, workflow) travels in them.
 import { crc32, inflateSync } from 'node:zlib';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function isPng(buf: Buffer): boolean {
-  return buf.length >= 8 && buf.subarray(0, 8).equals(SIGNATURE);
+  return buf.length >= 8 && buf.subarray(0, 8).equals(PNG_SIGNATURE);
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -26,8 +27,8 @@ export function textChunk(keyword: string, text: string): Buffer {
     throw new Error(`invalid PNG text keyword: ${JSON.stringify(keyword)}`);
   }
   const key = Buffer.from(keyword, 'latin1');
-  if (/^[\x00-\xff]*$/.test(text)) return chunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
-  return chunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
+  if (/^[\x00-\xff]*$/.test(text)) return pngChunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
+  return pngChunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
 }
 
 interface ChunkInfo {

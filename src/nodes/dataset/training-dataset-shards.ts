@@ -2,6 +2,8 @@
 // {latents, conditioning} structure as `.safetensors`: every tensor becomes an F32 entry `t<n>`, and the structure
 // around them (latent dicts, [tensor, options] pairs, plain JSON values) is JSON in the `dataset` metadata key,
 // with each tensor written as {"__tensor__": "t<n>"}.
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { Tensor } from '../../inference/tensor.ts';
 import { openSafetensors } from '../../inference/files/safetensors.ts';
 import { writeSafetensors, type TensorToWrite } from '../../inference/files/safetensors-writer.ts';
@@ -37,7 +39,14 @@ function encode(value: unknown, tensors: TensorToWrite[], where: string): unknow
 export async function writeShard(file: string, shard: ShardData): Promise<void> {
   const tensors: TensorToWrite[] = [];
   const structure = { latents: encode(shard.latents, tensors, 'latents'), conditioning: encode(shard.conditioning, tensors, 'conditioning') };
-  await writeSafetensors(file, tensors, { [STRUCTURE_KEY]: JSON.stringify(structure) });
+  // Written beside the target and renamed into place, so a failed save never leaves a half-written shard.
+  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
+  try {
+    await writeSafetensors(partial, tensors, { [STRUCTURE_KEY]: JSON.stringify(structure) });
+    await rename(partial, file);
+  } finally {
+    await rm(partial, { force: true });
+  }
 }
 
 export async function readShard(file: string): Promise<ShardData> {

@@ -2,7 +2,8 @@
 // conditioning per sample) is split into `output/<folder>/shard_<NNNN>` files of `shard_size` samples plus a
 // metadata.json {num_samples, num_shards, shard_size}; loading concatenates every shard in name order.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import path from 'node:path';
 import type { NodeDefinition, NodeServices } from '../node-definition.ts';
 import { requireInt, requireString } from '../utils/node-args.ts';
@@ -64,7 +65,7 @@ export const saveTrainingDataset: NodeDefinition = {
       await writeShard(file, { latents: latents.slice(start, start + shardSize), conditioning: conditioning.slice(start, start + shardSize) });
     }
     const metadata = { num_samples: latents.length, num_shards: numShards, shard_size: shardSize };
-    await writeFile(path.join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2));
+    await writeFileAtomic(path.join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2));
     return [];
   },
 };
