@@ -14,20 +14,25 @@ export async function screenPoint(page: Page, graphPoint: Point): Promise<Point>
   }, graphPoint);
 }
 
-/** Double-clicks the empty canvas at this screen point, searches, and picks the node type; returns its id. */
-export async function addNodeBySearch(page: Page, at: Point, search: string, type: string): Promise<string> {
-  const before: string[] = await page.evaluate(() => (globalThis as any).comfyApp.graph.nodes.map((n: any) => String(n.id)));
+/** Double-clicks the empty canvas at this point until litegraph's search box opens; returns its input. */
+export async function openSearchBox(page: Page, at: Point) {
   const input = page.locator('.litesearchbox input.value');
   // litegraph times the two clicks itself: on a loaded machine they can arrive too far apart, so try again.
   for (let attempt = 1; ; attempt++) {
     await page.mouse.dblclick(at[0], at[1]);
     try {
       await input.waitFor({ timeout: 5000 });
-      break;
+      return input;
     } catch (err) {
       if (attempt === 3) throw err;
     }
   }
+}
+
+/** Double-clicks the empty canvas at this screen point, searches, and picks the node type; returns its id. */
+export async function addNodeBySearch(page: Page, at: Point, search: string, type: string): Promise<string> {
+  const before: string[] = await page.evaluate(() => (globalThis as any).comfyApp.graph.nodes.map((n: any) => String(n.id)));
+  const input = await openSearchBox(page, at);
   await input.pressSequentially(search);
   await page.locator(`.litesearchbox .lite-search-item[data-type="${type}"]`).first().click();
   return page.evaluate(

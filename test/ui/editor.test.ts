@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, writeTestPng, type TestServer } from '../server/helpers.ts';
 import { ensureWebBuilt, launchBrowser, openUi, screenshot, skipReason } from './browser.ts';
-import { addNodeBySearch, canvasSpot, clickWidget, dragLink, graphSummary } from './canvas-actions.ts';
+import { addNodeBySearch, canvasSpot, openSearchBox, clickWidget, dragLink, graphSummary } from './canvas-actions.ts';
 
 const skip = skipReason();
 let server: TestServer;
@@ -84,7 +84,8 @@ test('the search box lists the node types of /object_info; a double-click adds o
   await page.locator('#clear-button').click();
   assert.equal(await app('comfyApp.graph.nodes.length'), 0);
   const at = await canvasSpot(page, 0.2, 0.3);
-  await page.mouse.dblclick(at[0], at[1]);
+  await openSearchBox(page, at);
+  await page.locator('.litesearchbox .lite-search-item').first().waitFor();
   const listed = await page.locator('.litesearchbox .lite-search-item').count();
   assert.ok(listed >= (await app<number>('Object.keys(comfyApp.objectInfo).length')), `all node types listed: ${listed}`);
   await page.locator('.litesearchbox input.value').pressSequentially('invert');
