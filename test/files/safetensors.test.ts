@@ -61,14 +61,12 @@ describe('safetensors reader', () => {
     assert.equal((8 + headerLength) % 8, 0);
   });
 
-  it('reads only the header on open (a sparse 4 GB file opens instantly)', async () => {
+  it('reads only the header on open (a sparse 4 GB file, larger than any Buffer, opens)', async () => {
     const header = safetensorsHeader([{ name: 'big', dtype: 'F32', shape: [1024, 1024, 1024] }]);
     const path = join(tempDir('st'), 'sparse.safetensors');
     writeFileSync(path, header);
     truncateSync(path, header.length + 4 * 1024 ** 3);
-    const t0 = performance.now();
     const file = await openSafetensors(path);
-    assert.ok(performance.now() - t0 < 1000);
     const ref = file.tensors.get('big')!;
     assert.equal(ref.offset, header.length);
     assert.equal(ref.byteLength, 4 * 1024 ** 3);

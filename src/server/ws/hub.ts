@@ -41,7 +41,10 @@ export class ClientHub {
   constructor(private readonly options: HubOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    this.heartbeat = heartbeatMs > 0 ? setInterval(() => this.beat(heartbeatMs), Math.min(1000, heartbeatMs)).unref() : null;
+    // Ticking at a quarter of the period and sending once a client has been quiet for the rest of it keeps
+    // every gap within the period even when a tick lands a little early or late.
+    const tickMs = Math.min(1000, heartbeatMs / 4);
+    this.heartbeat = heartbeatMs > 0 ? setInterval(() => this.beat(heartbeatMs - tickMs), tickMs).unref() : null;
   }
 
   get size(): number {
@@ -145,12 +148,12 @@ export class ClientHub {
     this.sendTo(client, stringifyJson({ type: 'feature_flags', data: this.options.serverFeatureFlags() }));
   }
 
-  private beat(heartbeatMs: number): void {
+  private beat(quietMs: number): void {
     if (this.clients.size === 0) return;
     const now = Date.now();
     let text: string | null = null;
     for (const client of this.clients.values()) {
-      if (now - client.lastSentMs < heartbeatMs) continue;
+      if (now - client.lastSentMs < quietMs) continue;
       text ??= stringifyJson({ type: 'status', data: { status: this.statusData() } });
       this.sendTo(client, text);
     }
