@@ -3,7 +3,7 @@
 // conversion (truncation of clip(255·x)).
 import sharp from 'sharp';
 import { Tensor } from '../inference/tensor.ts';
-import { BYTE_TO_UNIT, bytesToUnit, toUint8Into } from './resize.ts';
+import { BYTE_TO_UNIT, bytesToUnit, toUint8Into } from './pixel-kernels.ts';
 import { insertPngText } from './png-text.ts';
 
 /** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */

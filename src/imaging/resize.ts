@@ -6,6 +6,7 @@
 import { Tensor } from '../inference/tensor.ts';
 import { PIL_FILTERS, pilResize } from './pil-resample.ts';
 import { bislerpNCHW } from './bislerp.ts';
+import { bytesToUnit, toUint8Into } from './pixel-kernels.ts';
 
 export const UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'] as const;
 export const LATENT_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'bislerp'] as const;
@@ -178,24 +179,6 @@ function lanczosNCHW(src: Float32Array, n: number, c: number, h: number, w: numb
   const nhwc = nchwToNhwc(new Tensor([n, c, h, w], src));
   const r = new Tensor([n, outH, outW, c], lanczosNHWC(nhwc.data, n, h, w, c, outW, outH));
   return nhwcToNchw(r).data;
-}
-
-/** `v / 255` as float32 for every byte: a table lookup instead of a division per value. */
-export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
-/** 8-bit values to floats in 0..1 (`v / 255`), for the first `dst.length` values of `src`. */
-export function bytesToUnit(src: Uint8Array, dst: Float32Array): void {
-  const n = dst.length;
-  for (let i = 0; i < n; i++) dst[i] = BYTE_TO_UNIT[src[i]!]!;
-}
-
-/** ComfyUI's 8-bit conversion: `clip(255·x, 0, 255).astype(uint8)` (truncation, NaN → 0). */
-export function toUint8Into(src: Float32Array, dst: Uint8Array): void {
-  const n = src.length;
-  for (let i = 0; i < n; i++) {
-    const v = src[i]! * 255;
-    dst[i] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
 }
 
 type PlaneResizer = (src: Float32Array, dst: Float32Array) => void;
