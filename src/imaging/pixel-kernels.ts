@@ -139,22 +139,24 @@ const floatRegion = new Float32Array(kernels.memory.buffer, FLOAT_BASE, CHUNK);
 /** `v / 255` as float32 for every byte, for code that converts interleaved values one by one. */
 export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
+/** Runs `kernel` over `src` chunk by chunk: copied into `input`, converted, copied out of `output` into `dst`. */
+function throughKernel<S extends Uint8Array | Float32Array, D extends Uint8Array | Float32Array>(
+  kernel: (n: number) => void, input: S, output: D, src: S, dst: D, length: number,
+): void {
+  for (let start = 0; start < length; start += CHUNK) {
+    const n = Math.min(CHUNK, length - start);
+    input.set(src.subarray(start, start + n));
+    kernel(n);
+    dst.set(output.subarray(0, n), start);
+  }
+}
+
 /** 8-bit values to floats in 0..1 (`v / 255`), for the first `dst.length` values of `src`. */
 export function bytesToUnit(src: Uint8Array, dst: Float32Array): void {
-  for (let start = 0; start < dst.length; start += CHUNK) {
-    const n = Math.min(CHUNK, dst.length - start);
-    byteRegion.set(src.subarray(start, start + n));
-    kernels.bytesToFloats(n);
-    dst.set(floatRegion.subarray(0, n), start);
-  }
+  throughKernel(kernels.bytesToFloats, byteRegion, floatRegion, src, dst, dst.length);
 }
 
 /** ComfyUI's 8-bit conversion: `clip(255·x, 0, 255).astype(uint8)` (truncation, NaN → 0). */
 export function toUint8Into(src: Float32Array, dst: Uint8Array): void {
-  for (let start = 0; start < src.length; start += CHUNK) {
-    const n = Math.min(CHUNK, src.length - start);
-    floatRegion.set(src.subarray(start, start + n));
-    kernels.floatsToBytes(n);
-    dst.set(byteRegion.subarray(0, n), start);
-  }
+  throughKernel(kernels.floatsToBytes, floatRegion, byteRegion, src, dst, src.length);
 }
