@@ -1,7 +1,7 @@
 // Server throughput and latency (run: `node --import tsx bench/prompt-throughput.ts [--total 100000]
 // [--latency-runs 200] [--only throughput|latency] [--autocannon]`):
-//  1. This machine's ceiling: a bare node:http server that parses the same body and answers a small JSON,
-//     loaded the same way.
+//  1. This machine's ceilings: a bare node:http server and a bare fastify server that parse the same body and
+//     answer a small JSON, loaded the same way.
 //  2. POST /prompt accepted per second (wrk, else autocannon; 32 connections; a small valid workflow) while the
 //     worker is kept busy, so the queue grows to ~100,000: the rate per 10,000-prompt phase should stay flat.
 //  3. GET /queue and GET /history?max_items=100 with 10,000 items queued and 10,000 in history.
@@ -17,6 +17,8 @@ import { pickLoadGenerator, type LoadGenerator } from './load-generator.ts';
 
 export const COMFYUI_ACCEPT_RATE = 3700; // prompts/s, ComfyUI 0.8.0 on this benchmark
 export const COMFYUI_LATENCY_MS = 9; // POST /prompt → execution_success, ComfyUI 0.8.0
+/** A bare Node HTTP server in the same measurement as COMFYUI_ACCEPT_RATE (the issue's figure, not reproduced here). */
+export const ISSUE_BARE_NODE_RATE = 54_000;
 const CONNECTIONS = 32;
 const PHASE = 10_000;
 
@@ -35,7 +37,7 @@ const BODY = JSON.stringify({
 
 export interface PromptBenchSummary {
   loadGenerator: string;
-  ceilingPerSecond: number;
+  ceilings: Ceilings;
   phaseRates: number[];
   meanPerSecond: number;
   latencyP50Ms: number;
@@ -56,9 +58,9 @@ async function timeGet(url: string, runs = 20): Promise<{ medianMs: number; byte
   return { medianMs: median(times), bytes };
 }
 
-/** What this machine allows: a bare node:http server that parses the same body and answers a small JSON. */
-async function ceiling(generator: LoadGenerator): Promise<number> {
-  const script = `
+/** Bare servers that parse the same body and answer a small JSON: what node:http and fastify allow by themselves. */
+const BARE_SERVERS = {
+  'node:http': `
     const http = require('node:http');
     let n = 0;
     http.createServer((req, res) => {
@@ -70,7 +72,21 @@ async function ceiling(generator: LoadGenerator): Promise<number> {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(out) });
         res.end(out);
       });
-    }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;
+    }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`,
+  fastify: `
+    const app = require('fastify')();
+    let n = 0;
+    app.post('/prompt', async () => ({ prompt_id: 'id-' + n, number: n++, node_errors: {} }));
+    app.listen({ port: 0, host: '127.0.0.1' }).then(() => console.log('port ' + app.server.address().port));`,
+};
+
+export interface Ceilings {
+  nodeHttp: number;
+  fastify: number;
+}
+
+/** Requests per second a bare server reaches under the same load. */
+async function bareRate(generator: LoadGenerator, script: string): Promise<number> {
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))![1]))));
@@ -82,9 +98,14 @@ async function ceiling(generator: LoadGenerator): Promise<number> {
   }
 }
 
-async function throughput(generator: LoadGenerator, total: number): Promise<Pick<PromptBenchSummary, 'ceilingPerSecond' | 'phaseRates' | 'meanPerSecond'>> {
-  const machine = await ceiling(generator);
-  console.log(`This machine's ceiling (bare node:http, same body, ${CONNECTIONS} connections, ${generator.name}): ${machine.toFixed(0)} requests/s`);
+async function ceilings(generator: LoadGenerator): Promise<Ceilings> {
+  return { nodeHttp: await bareRate(generator, BARE_SERVERS['node:http']), fastify: await bareRate(generator, BARE_SERVERS.fastify) };
+}
+
+async function throughput(generator: LoadGenerator, total: number): Promise<Pick<PromptBenchSummary, 'ceilings' | 'phaseRates' | 'meanPerSecond'>> {
+  const bare = await ceilings(generator);
+  const machine = bare.nodeHttp;
+  console.log(`This machine's ceilings (same body, ${CONNECTIONS} connections, ${generator.name}): bare node:http ${machine.toFixed(0)} requests/s, bare fastify ${bare.fastify.toFixed(0)} requests/s`);
   const server = await startBenchServer();
   try {
     console.log(`Filling history with ${PHASE} prompts…`);
@@ -111,11 +132,12 @@ async function throughput(generator: LoadGenerator, total: number): Promise<Pick
     const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
     const flatness = Math.min(...rates) / Math.max(...rates);
     console.log(`  mean ${mean.toFixed(0)}/s = ${(mean / COMFYUI_ACCEPT_RATE).toFixed(1)}× ComfyUI (${COMFYUI_ACCEPT_RATE}/s; goal ≥ 5×); slowest/fastest phase ${flatness.toFixed(2)}`);
-    console.log(`  = ${((100 * mean) / machine).toFixed(0)}% of the bare node:http ceiling on this machine (${machine.toFixed(0)}/s)`);
+    console.log(`  = ${((100 * mean) / machine).toFixed(0)}% of the bare node:http ceiling on this machine (${machine.toFixed(0)}/s), ${((100 * mean) / bare.fastify).toFixed(0)}% of bare fastify (${bare.fastify.toFixed(0)}/s)`);
+    console.log(`  (the issue measured ComfyUI at ${COMFYUI_ACCEPT_RATE}/s where bare node:http did ${ISSUE_BARE_NODE_RATE}/s; at that ratio this rate is ${((mean / machine) * ISSUE_BARE_NODE_RATE / COMFYUI_ACCEPT_RATE).toFixed(1)}× ComfyUI: an estimate, the two were not measured together)`);
     console.log(`  queue now holds ${await queueRemaining(server.url)} prompts`);
     await post(`${server.url}/queue`, { clear: true });
     await post(`${server.url}/interrupt`, {});
-    return { ceilingPerSecond: machine, phaseRates: rates, meanPerSecond: mean };
+    return { ceilings: bare, phaseRates: rates, meanPerSecond: mean };
   } finally {
     await server.stop();
   }
@@ -167,7 +189,7 @@ export async function promptBenches(): Promise<PromptBenchSummary> {
   const skip = (part: string) => process.argv.includes('--only') && only !== part;
   const generator = pickLoadGenerator();
   const rates = skip('throughput')
-    ? { ceilingPerSecond: NaN, phaseRates: [], meanPerSecond: NaN }
+    ? { ceilings: { nodeHttp: NaN, fastify: NaN }, phaseRates: [], meanPerSecond: NaN }
     : await throughput(generator, argValue('--total', 100_000));
   const latencyP50Ms = skip('latency') ? NaN : await latency(argValue('--latency-runs', 200));
   return { loadGenerator: generator.name, ...rates, latencyP50Ms };

@@ -15,7 +15,8 @@ if (Number.isFinite(server.meanPerSecond)) {
   const slowest = Math.min(...server.phaseRates);
   line(`POST /prompt accepted/s (${server.loadGenerator}, mean)`, server.meanPerSecond.toFixed(0), `${(server.meanPerSecond / COMFYUI_ACCEPT_RATE).toFixed(1)}× ComfyUI (goal ≥ 5×)`);
   line('  slowest phase / fastest phase', (slowest / Math.max(...server.phaseRates)).toFixed(2), 'flat as the queue grows = 1.00');
-  line('  bare node:http ceiling on this machine', server.ceilingPerSecond.toFixed(0), `server at ${((100 * server.meanPerSecond) / server.ceilingPerSecond).toFixed(0)}% of it`);
+  line('  bare node:http ceiling on this machine', server.ceilings.nodeHttp.toFixed(0), `server at ${((100 * server.meanPerSecond) / server.ceilings.nodeHttp).toFixed(0)}% of it`);
+  line('  bare fastify ceiling on this machine', server.ceilings.fastify.toFixed(0), `server at ${((100 * server.meanPerSecond) / server.ceilings.fastify).toFixed(0)}% of it`);
 }
 if (Number.isFinite(server.latencyP50Ms)) {
   line('POST /prompt → execution_success p50 (512²)', `${server.latencyP50Ms.toFixed(2)} ms`, `${(COMFYUI_LATENCY_MS / server.latencyP50Ms).toFixed(1)}× ComfyUI's ~${COMFYUI_LATENCY_MS} ms (goal < 5 ms)`);
