@@ -2,13 +2,13 @@
 // connecting them, uploading an input image, queueing LoadImage → ImageInvert → SaveImage and seeing the output,
 // reopening that output PNG's embedded workflow by drag-and-drop, and a validation error shown on its node.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, writeTestPng, type TestServer } from '../server/helpers.ts';
+import { http, startTestServer, writeTestPng, type TestServer } from '../server/helpers.ts';
 import { ensureWebBuilt, launchBrowser, openUi, screenshot, skipReason } from './browser.ts';
 import { addNodeBySearch, canvasSpot, openSearchBox, clickWidget, dragLink, graphSummary } from './canvas-actions.ts';
 
@@ -163,6 +163,49 @@ test('dropping a PNG made by SaveImage reopens its embedded workflow', { skip: s
   await page.waitForFunction(() => (globalThis as any).comfyApp.graph.nodes.length === 3);
   assert.deepEqual(await graphSummary(page), expected);
   await screenshot(page, '04-workflow-from-png');
+});
+
+test('an API-format prompt opens as a graph and runs; a scripted prompt in history reopens the same way', { skip: skip ?? false }, async () => {
+  const prompt = {
+    '10': { class_type: 'LoadImage', inputs: { image: 'aaa-first.png' }, _meta: { title: 'Source' } },
+    '11': { class_type: 'ImageInvert', inputs: { image: ['10', 0] } },
+    '12': { class_type: 'SaveImage', inputs: { images: ['11', 0], filename_prefix: 'from-api' } },
+  };
+  const file = join(scratch, 'api-prompt.json');
+  writeFileSync(file, JSON.stringify(prompt));
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator('#open-button').click();
+  await (await chooser).setFiles(file);
+  await page.waitForFunction(() => (globalThis as any).comfyApp.graph.getNodeById(12));
+  const expected = {
+    nodes: [{ id: '10', type: 'LoadImage' }, { id: '11', type: 'ImageInvert' }, { id: '12', type: 'SaveImage' }],
+    links: ['10:0->11.image', '11:0->12.images'],
+  };
+  const sortedById = (s: Awaited<ReturnType<typeof graphSummary>>) => ({ ...s, nodes: [...s.nodes].sort((a, b) => a.id.localeCompare(b.id)) });
+  assert.deepEqual(sortedById(await graphSummary(page)), expected);
+  const shown = await app<{ title: string; image: unknown; prefix: unknown; xs: number[] }>(`(() => {
+    const graph = globalThis.comfyApp.graph;
+    const widget = (id, name) => graph.getNodeById(id).widgets.find((w) => w.name === name).value;
+    return { title: graph.getNodeById(10).title, image: widget(10, 'image'), prefix: widget(12, 'filename_prefix'), xs: [10, 11, 12].map((id) => graph.getNodeById(id).pos[0]) };
+  })()`);
+  assert.equal(shown.title, 'Source');
+  assert.equal(shown.image, 'aaa-first.png');
+  assert.equal(shown.prefix, 'from-api');
+  assert.ok(shown.xs[0]! < shown.xs[1]! && shown.xs[1]! < shown.xs[2]!, `laid out left to right by depth: ${shown.xs.join(', ')}`);
+  await screenshot(page, '04b-api-prompt');
+
+  await page.locator('#queue-button').click();
+  for (let i = 0; i < 200 && !existsSync(join(server.baseDir, 'output', 'from-api_00001_.png')); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(existsSync(join(server.baseDir, 'output', 'from-api_00001_.png')), 'the rebuilt graph ran');
+
+  // A prompt POSTed by a script carries no workflow; its history row still opens it.
+  await page.locator('#clear-button').click();
+  const { prompt_id: id } = (await http(server, 'POST', '/prompt', { body: { prompt: { ...prompt, '12': { ...prompt['12'], inputs: { ...prompt['12'].inputs, filename_prefix: 'scripted' } } } } })).json();
+  const load = page.locator(`#queue-history li[data-prompt-id="${id}"] button.queue-load`);
+  await load.waitFor({ timeout: 10_000 });
+  await load.click();
+  await page.waitForFunction(() => (globalThis as any).comfyApp.graph.nodes.length === 3);
+  assert.deepEqual(sortedById(await graphSummary(page)), expected);
 });
 
 test('a prompt the server refuses marks the offending node and input', { skip: skip ?? false }, async () => {

@@ -116,6 +116,7 @@ export interface WorkflowNode {
   id: number | string;
   type: string;
   title?: string;
+  pos?: [number, number];
   mode?: number;
   order?: number;
   inputs?: { name: string; type: string | number; link: number | null; widget?: { name: string } }[];

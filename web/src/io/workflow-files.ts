@@ -1,25 +1,27 @@
-// Workflows in and out of files: a dropped or opened `.json` workflow, or a PNG whose `workflow` text chunk
-// SaveImage wrote; downloads of the workflow or its API-format prompt.
+// Workflows in and out of files: a dropped or opened `.json` workflow or API-format prompt, or a PNG whose
+// `workflow` (or `prompt`) text chunk SaveImage wrote; downloads of the workflow or its API-format prompt.
 import type { Workflow } from '../api/types.ts';
+import { apiPromptToWorkflow, isApiPrompt } from '../graph/api-prompt-to-workflow.ts';
 import { readPngText } from './png-metadata.ts';
 
 export class NoWorkflowError extends Error {}
 
+/** A workflow, or an API-format prompt rebuilt as one (as ComfyUI's frontend opens those). */
 function asWorkflow(value: unknown, source: string): Workflow {
   const candidate = value as Workflow | null;
   if (candidate && Array.isArray(candidate.nodes)) return candidate;
-  const isApiPrompt = candidate && typeof candidate === 'object' && Object.values(candidate).some((n) => (n as { class_type?: unknown })?.class_type);
-  throw new NoWorkflowError(
-    isApiPrompt ? `${source} holds an API-format prompt, not a workflow: open a saved workflow instead` : `${source} has no workflow`,
-  );
+  if (isApiPrompt(value)) return apiPromptToWorkflow(value);
+  throw new NoWorkflowError(`${source} has no workflow`);
 }
 
+/** A `.json` workflow or API prompt, or a PNG's `workflow` chunk (its `prompt` chunk when it has no workflow). */
 export async function readWorkflowFile(file: File): Promise<Workflow> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (file.type === 'image/png' || file.name.toLowerCase().endsWith('.png')) {
     const texts = readPngText(bytes);
-    if (!texts.workflow) throw new NoWorkflowError(`${file.name} has no embedded workflow`);
-    return asWorkflow(JSON.parse(texts.workflow), file.name);
+    const embedded = texts.workflow ?? texts.prompt;
+    if (!embedded) throw new NoWorkflowError(`${file.name} has no embedded workflow`);
+    return asWorkflow(JSON.parse(embedded), file.name);
   }
   return asWorkflow(JSON.parse(new TextDecoder().decode(bytes)), file.name);
 }

@@ -2,6 +2,7 @@
 // (cancel), finished prompts newest first (status, thumbnails, reopen their workflow), and clear buttons.
 import { api, viewUrl } from '../api/client.ts';
 import type { HistoryEntry, ImageRef, QueueItem, Workflow } from '../api/types.ts';
+import { apiPromptToWorkflow } from '../graph/api-prompt-to-workflow.ts';
 import { h, fill } from './dom.ts';
 
 const HISTORY_SHOWN = 20;
@@ -12,7 +13,9 @@ export interface QueuePanelActions {
 }
 
 const shortId = (id: string) => id.slice(0, 8);
-const workflowOf = (item: QueueItem) => (item[3]?.extra_pnginfo as { workflow?: Workflow } | undefined)?.workflow;
+/** The workflow a prompt was queued with, else its API prompt rebuilt as one (prompts sent by scripts have none). */
+const workflowOf = (item: QueueItem): Workflow =>
+  (item[3]?.extra_pnginfo as { workflow?: Workflow } | undefined)?.workflow ?? apiPromptToWorkflow(item[2]);
 
 function outputImages(entry: HistoryEntry): ImageRef[] {
   return Object.values(entry.outputs ?? {}).flatMap((output) => output.images ?? []);
@@ -86,13 +89,12 @@ export class QueuePanel {
 
   private historyRow(id: string, entry: HistoryEntry): HTMLElement {
     const status = entry.status?.status_str ?? 'unknown';
-    const workflow = workflowOf(entry.prompt);
     return h('li', { class: `history-${status}`, dataset: { promptId: id } },
       h('span', { class: 'queue-status' }, status),
       h('span', { class: 'queue-id', title: id }, shortId(id)),
       h('span', { class: 'queue-thumbs' },
         ...outputImages(entry).slice(0, 4).map((image) => h('img', { src: viewUrl(image, 'webp;50'), alt: image.filename, title: image.filename }))),
-      workflow && h('button', { class: 'queue-load', title: 'Open the workflow of this prompt', onclick: () => this.actions.openWorkflow(workflow) }, 'Load'),
+      h('button', { class: 'queue-load', title: 'Open the workflow of this prompt', onclick: () => this.actions.openWorkflow(workflowOf(entry.prompt)) }, 'Load'),
       h('button', { class: 'queue-delete', title: 'Remove from history', onclick: this.act(() => api.deleteHistory([id])) }, '✕'),
     );
   }
