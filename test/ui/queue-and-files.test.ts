@@ -1,5 +1,5 @@
 // The live side and the files side of the UI, in headless Chromium against a real server with the test nodes:
-// progress, latent previews and the running node while a prompt runs, "control after generate", the queue panel
+// progress, latent previews and the running node while a prompt runs, "control after generate", the batch count, the queue panel
 // (cancel, clear, interrupt), saving/listing/reopening workflows in user data, reload persistence, API export.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -136,4 +136,22 @@ test('workflows are saved in user data, listed, reopened, and survive a reload; 
   assert.deepEqual(prompt['1'], { inputs: { value: 5 }, class_type: 'PrimitiveInt', _meta: { title: 'Int' } });
   assert.deepEqual(prompt['2'].inputs, { ms: 10, steps: 1, preview: true, preview_kb: 0, value: ['1', 0] });
   assert.deepEqual(prompt['3'].inputs, { value: ['2', 0] });
+});
+
+test('the batch count queues the graph that many times, each with the next seed', { skip: skip ?? false }, async () => {
+  await openWorkflow(sleepWorkflow(1, 1, 'increment'));
+  const historyIds = async () => Object.keys((await http(server, 'GET', '/history')).json());
+  const known = new Set(await historyIds());
+  await page.locator('#batch-count').fill('3');
+  await page.locator('#queue-button').click();
+  await page.waitForFunction(() => (globalThis as any).comfyApp.graph.getNodeById(1).widgets[0].value === 8);
+  let added: string[] = [];
+  for (let i = 0; i < 200 && added.length < 3; i++) {
+    added = (await historyIds()).filter((id) => !known.has(id));
+    if (added.length < 3) await new Promise((r) => setTimeout(r, 50));
+  }
+  const history = (await http(server, 'GET', '/history')).json();
+  const values = added.map((id) => history[id].prompt[2]['1'].inputs.value).sort();
+  assert.deepEqual(values, [5, 6, 7]);
+  await page.locator('#batch-count').fill('1');
 });

@@ -49,22 +49,29 @@ export class App {
     if (missing.length > 0) this.errors.showMessage(`This server has no node type ${missing.join(', ')}; those nodes are kept but cannot run.`);
   }
 
-  async queuePrompt(): Promise<void> {
-    const workflow = this.currentWorkflow();
-    const prompt = workflowToPrompt(workflow, this.objectInfo);
+  /**
+   * Queues the graph `count` times, as ComfyUI's batch count does: "control after generate" moves the seeds after
+   * each one, so every prompt differs. A refused prompt stops the batch and is shown on its nodes.
+   */
+  async queuePrompt(count = 1): Promise<void> {
     this.errors.clear();
-    try {
-      const response = await api.queuePrompt(prompt, workflow, this.clientId);
-      this.showNodeErrors(response.node_errors);
-      applySeedControls(this.graph);
-      this.onQueued();
-    } catch (err) {
-      if (!(err instanceof PromptRejected)) {
-        this.errors.showMessage(`Could not queue the prompt: ${(err as Error).message}`);
+    for (let i = 0; i < count; i++) {
+      const workflow = this.currentWorkflow();
+      const prompt = workflowToPrompt(workflow, this.objectInfo);
+      try {
+        const response = await api.queuePrompt(prompt, workflow, this.clientId);
+        this.showNodeErrors(response.node_errors);
+        applySeedControls(this.graph);
+        this.onQueued();
+      } catch (err) {
+        if (!(err instanceof PromptRejected)) {
+          this.errors.showMessage(`Could not queue the prompt: ${(err as Error).message}`);
+          return;
+        }
+        this.showNodeErrors(err.nodeErrors);
+        this.errors.showPromptError(err.error, err.nodeErrors);
         return;
       }
-      this.showNodeErrors(err.nodeErrors);
-      this.errors.showPromptError(err.error, err.nodeErrors);
     }
   }
 

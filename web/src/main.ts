@@ -14,7 +14,7 @@ import { ErrorPanel } from './ui/error-panel.ts';
 import { Gallery } from './ui/gallery.ts';
 import { ProgressView } from './ui/progress.ts';
 import { QueuePanel } from './ui/queue-panel.ts';
-import { toolbar } from './ui/toolbar.ts';
+import { batchCount, toolbar } from './ui/toolbar.ts';
 import { WorkflowsPanel } from './ui/workflows-panel.ts';
 
 async function start(): Promise<void> {
@@ -39,7 +39,7 @@ async function start(): Promise<void> {
 
   const bar = toolbar(
     {
-      queue: () => void app.queuePrompt(),
+      queue: (count) => void app.queuePrompt(count),
       interrupt: () => void api.interrupt().catch((err: Error) => reportError(err.message)),
       open: () => void pickWorkflowFile().then((file) => file && openDroppedFile({ canvas: app.canvas, openWorkflow, reportError }, file)),
       save: () => void workflows.save(),
@@ -68,7 +68,7 @@ async function start(): Promise<void> {
   keepWorkflowStored(() => app.currentWorkflow());
   acceptFileDrops({ canvas: app.canvas, openWorkflow, reportError });
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void app.queuePrompt();
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void app.queuePrompt(batchCount());
   });
 
   new ComfySocket(app.clientId, liveUpdates({ graph: app.graph, canvas: app.canvas, progress, queuePanel, gallery, errors, livePreview })).connect();

@@ -2,7 +2,8 @@
 import { h } from './dom.ts';
 
 export interface ToolbarActions {
-  queue(): void;
+  /** Queues the graph `count` times (the batch count beside the Queue button). */
+  queue(count: number): void;
   interrupt(): void;
   open(): void;
   save(): void;
@@ -12,12 +13,22 @@ export interface ToolbarActions {
   clear(): void;
 }
 
+export const MAX_BATCH_COUNT = 100;
+
+/** The batch count field's value as a whole number in 1…MAX_BATCH_COUNT. */
+export function batchCount(): number {
+  const field = document.getElementById('batch-count') as HTMLInputElement | null;
+  const value = Math.trunc(Number(field?.value));
+  return Number.isFinite(value) ? Math.min(MAX_BATCH_COUNT, Math.max(1, value)) : 1;
+}
+
 export function toolbar(actions: ToolbarActions, ...status: HTMLElement[]): HTMLElement {
   const button = (id: string, label: string, title: string, onclick: () => void, extraClass = '') =>
     h('button', { id, title, class: extraClass, onclick }, label);
   return h('header', { id: 'toolbar' },
     h('span', { class: 'brand' }, 'comfy-ts'),
-    button('queue-button', 'Queue', 'Queue the graph (Ctrl+Enter)', actions.queue, 'primary'),
+    button('queue-button', 'Queue', 'Queue the graph (Ctrl+Enter)', () => actions.queue(batchCount()), 'primary'),
+    h('input', { id: 'batch-count', type: 'number', min: '1', max: String(MAX_BATCH_COUNT), step: '1', value: '1', title: 'Batch count: how many times Queue queues the graph' }),
     button('interrupt-button', 'Interrupt', 'Stop the running prompt', actions.interrupt),
     h('span', { class: 'separator' }),
     button('open-button', 'Open', 'Open a workflow (.json, or a PNG made by SaveImage)', actions.open),
