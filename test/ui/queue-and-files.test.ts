@@ -1,6 +1,7 @@
 // The live side and the files side of the UI, in headless Chromium against a real server with the test nodes:
-// progress, latent previews and the running node while a prompt runs, "control after generate", the batch count, the queue panel
-// (cancel, clear, interrupt), saving/listing/reopening workflows in user data, reload persistence, API export.
+// progress, latent previews and the running node while a prompt runs, "control after generate", the batch count,
+// the queue panel (cancel, clear, interrupt), saving/listing/reopening workflows in user data, reload persistence,
+// API export.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
