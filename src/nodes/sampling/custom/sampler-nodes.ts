@@ -26,7 +26,7 @@ function etaNoise(sampler: SamplerName, inputs: Inputs): SamplerObject {
   return makeSampler(sampler, { eta: num(inputs, 'eta'), sNoise: num(inputs, 's_noise') });
 }
 
-/** `_gpu` variants draw Brownian noise on the GPU in ComfyUI; comfy-ts uses one CPU implementation for both. */
+/** `_gpu` variants draw Brownian noise on the GPU in ComfyUI; comfy-ts draws both on the CPU (a CPU-only ComfyUI's numbers). */
 const onDevice = (cpuName: SamplerName, gpuName: SamplerName, inputs: Inputs): SamplerName =>
   requireChoice('noise_device', inputs.noise_device, ['gpu', 'cpu']) === 'cpu' ? cpuName : gpuName;
 
