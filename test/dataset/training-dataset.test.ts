@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Tensor } from '../../src/inference/tensor.ts';
@@ -34,7 +34,7 @@ test('SaveTrainingDataset writes shards + metadata.json; LoadTrainingDataset rea
   const result = await run('SaveTrainingDataset', { latents, conditioning, folder_name: ['ds'], shard_size: [2] }, ctx);
   assert.deepEqual(result, []);
   const dir = join(ctx.services.paths.outputDir, 'ds');
-  assert.deepEqual(readdirSync(dir).sort(), ['metadata.json', 'shard_0000.safetensors', 'shard_0001.safetensors']);
+  assert.deepEqual(readdirSync(dir).sort(), ['metadata.json', 'shard_0000.pkl', 'shard_0001.pkl']);
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')), { num_samples: 3, num_shards: 2, shard_size: 2 });
   const [loadedLatents, loadedCond] = await run('LoadTrainingDataset', { folder_name: 'ds' }, ctx);
   assert.equal(loadedLatents.length, 3);
@@ -44,6 +44,26 @@ test('SaveTrainingDataset writes shards + metadata.json; LoadTrainingDataset rea
   assert.deepEqual([...embeds.data], [...filled([1, 2, 8], 1).data]);
   assert.equal(options.strength, 0.5);
   assert.deepEqual([...options.pooled_output.data], [...filled([1, 8], -1).data]);
+});
+
+test('a dataset saved by ComfyUI (torch.save, fp16 pooled output, tuples) loads; ours loads in torch', async () => {
+  // fixtures/comfyui-shard_0000.pkl: torch 2.11 `torch.save(shard, file)` of the structure ComfyUI's
+  // SaveTrainingDataset writes; torch.load(weights_only=True) was checked to read our shards the same way.
+  const ctx = makeContext();
+  const dir = join(ctx.services.paths.outputDir, 'from-comfyui');
+  mkdirSync(dir);
+  copyFileSync(new URL('./fixtures/comfyui-shard_0000.pkl', import.meta.url), join(dir, 'shard_0000.pkl'));
+  const expected = JSON.parse(readFileSync(new URL('./fixtures/comfyui-shard_0000.values.json', import.meta.url), 'utf8'));
+  const [latents, conditioning] = await run('LoadTrainingDataset', { folder_name: 'from-comfyui' }, ctx);
+  assert.equal(latents.length, 2);
+  assert.deepEqual(latents[1].samples.shape, [1, 4, 2, 2]);
+  assert.deepEqual([...latents[1].samples.data], expected.latents[1]);
+  const [embeds, options] = conditioning[0][0];
+  assert.deepEqual(embeds.shape, [1, 3, 8]);
+  assert.deepEqual([...embeds.data], expected.cond[0]);
+  assert.deepEqual([...options.pooled_output.data], expected.pooled[0]);
+  assert.equal(options.strength, 1);
+  assert.deepEqual(options.area, [8, 8, 0, 0]);
 });
 
 test('training dataset bad inputs: mismatched lists, escaping folders, missing data', async () => {

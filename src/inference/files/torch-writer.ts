@@ -1,6 +1,7 @@
-// Writes torch-style zip checkpoints (protocol-2 `data.pkl` + stored `data/<key>` entries, data 64-byte aligned
-// like torch.save) for tests and tools. Only dicts of tensors, strings and numbers; `rawGlobals` lets tests put
-// an arbitrary global into the pickle to check that the reader refuses it.
+// Writes torch-style zip files (protocol-2 `data.pkl` + stored `data/<key>` entries, data 64-byte aligned like
+// torch.save): training dataset shards, and checkpoints for tests and tools. Dicts, lists, tensors, strings,
+// numbers, booleans and None; RawPickle lets tests put an arbitrary global into the pickle to check that the reader
+// refuses it.
 import { open } from 'node:fs/promises';
 import { DTYPE_BYTES, shapeSize, type DType } from './dtype.ts';
 

@@ -1,5 +1,5 @@
 // SaveTrainingDataset / LoadTrainingDataset (nodes_dataset.py): the encoded dataset (one latent dict and one
-// conditioning per sample) is split into `output/<folder>/shard_<NNNN>` files of `shard_size` samples plus a
+// conditioning per sample) is split into `output/<folder>/shard_<NNNN>.pkl` files of `shard_size` samples plus a
 // metadata.json {num_samples, num_shards, shard_size}; loading concatenates every shard in name order.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { V3_OUTPUT_HIDDEN, v3Int, v3Socket, v3String } from '../utils/v3-io.ts';
 import { DATASET_MODULE } from './dataset-node.ts';
 import { readShard, writeShard } from './training-dataset-shards.ts';
 
-const SHARD_EXTENSION = '.safetensors';
+const SHARD_EXTENSION = '.pkl';
 const MAX_SHARD_SIZE = 100000;
 
 const folderNameInput = (tooltip: string) => v3String({ default: 'training_dataset', tooltip });
