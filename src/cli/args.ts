@@ -1,6 +1,7 @@
 // Parses the command line the way ComfyUI's argparse parser does: `--flag value` and `--flag=value`, unique
 // prefixes (`--list` = `--listen`), optional values, repeatable lists, mutually exclusive groups, and on any
 // mistake a usage line plus `error: …` with exit code 2.
+import type { CacheOptions } from '../engine/cache/index.ts';
 import type { LogLevel } from '../server/logger.ts';
 import { OPTIONS, type OptionSpec } from './options.ts';
 
@@ -25,7 +26,7 @@ export interface CliArgs {
   userDirectory: string | null;
   previewMethod: string;
   previewSize: number;
-  cache: { mode: 'classic' | 'lru' | 'none'; lruSize?: number };
+  cache: CacheOptions;
   cpu: boolean;
   disableMetadata: boolean;
   disableAllCustomNodes: boolean;
@@ -152,6 +153,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const tlsKey = str('tls-keyfile');
   const tlsCert = str('tls-certfile');
   const lruSize = v<number>('cache-lru');
+  const ramHeadroomGb = v<number>('cache-ram');
   const notes = [...given.keys()].filter((o) => o.ignored).map((o) => `--${o.name} is accepted for compatibility and ignored: ${o.ignored}.`);
 
   const args: CliArgs = {
@@ -169,7 +171,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     userDirectory: str('user-directory'),
     previewMethod: v<string>('preview-method'),
     previewSize: v<number>('preview-size'),
-    cache: lruSize > 0 ? { mode: 'lru', lruSize } : v<boolean>('cache-none') ? { mode: 'none' } : { mode: 'classic' },
+    // main.py's precedence: --cache-lru > 0, else --cache-ram > 0, else --cache-none, else classic.
+    cache: lruSize > 0 ? { mode: 'lru', lruSize } : ramHeadroomGb > 0 ? { mode: 'ram', ramHeadroomGb } : v<boolean>('cache-none') ? { mode: 'none' } : { mode: 'classic' },
     cpu: v<boolean>('cpu'),
     disableMetadata: v<boolean>('disable-metadata'),
     disableAllCustomNodes: v<boolean>('disable-all-custom-nodes'),

@@ -74,7 +74,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'cache-classic', arity: 'flag', help: 'Classic caching (the default).', group: 'cache' },
   { name: 'cache-lru', arity: 'one', type: 'int', default: 0, help: 'LRU cache of N node results.', group: 'cache' },
   { name: 'cache-none', arity: 'flag', help: 'No caching between runs.', group: 'cache' },
-  { name: 'cache-ram', arity: 'optional', type: 'float', default: 0, const: 4.0, metavar: 'GB', help: 'RAM-pressure cache with GB headroom.', ignored: 'treated as --cache-classic', group: 'cache' },
+  { name: 'cache-ram', arity: 'optional', type: 'float', default: 0, const: 4.0, metavar: 'GB', help: 'RAM-pressure cache with GB headroom.', group: 'cache' },
   ...['use-split-cross-attention', 'use-quad-cross-attention', 'use-pytorch-cross-attention', 'use-sage-attention', 'use-flash-attention'].map(
     (name): OptionSpec => ({ name, arity: 'flag', help: 'Attention implementation.', ignored: ATTENTION, group: 'attention' }),
   ),

@@ -96,6 +96,7 @@ export class PromptExecutor {
         }
         if (outcome.kind === 'pending') run.list.unstage();
         else run.list.complete();
+        this.cache.afterNode?.();
         await yieldToEventLoop();
       }
       success = !failed;

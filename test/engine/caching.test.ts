@@ -1,8 +1,12 @@
-// Caching (execution.md §10, changes-0.8.0.md §5): input signatures, IS_CHANGED, the classic/LRU/none policies
+// Caching (execution.md §10, changes-0.8.0.md §5): input signatures, IS_CHANGED, the classic/LRU/RAM/none policies
 // and POST /free.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calls, harness, setChangeToken, until } from './fixtures.ts';
+import { Tensor } from '../../src/inference/tensor.ts';
+import { DynamicPrompt } from '../../src/engine/dynamic-prompt.ts';
+import { RamPressureCache } from '../../src/engine/cache/ram-pressure.ts';
+import type { InputSignatures } from '../../src/engine/cache/signature.ts';
 
 const C = 'cache-client';
 
@@ -123,6 +127,67 @@ describe('LRU cache', () => {
     } finally {
       await h.engine.close();
     }
+  });
+});
+
+describe('RAM-pressure cache', () => {
+  test('keeps every earlier result while RAM is plentiful', async () => {
+    const h = harness({ cache: { mode: 'ram', ramHeadroomGb: 0.001 } });
+    try {
+      for (const value of [1, 2, 3, 4, 5]) await h.run(simple('r', value), { client_id: C });
+      const from = h.messages.length;
+      await h.run(simple('r', 1), { client_id: C });
+      assert.deepEqual(cachedNodes(h, from), ['r1', 'r2', 'r3']);
+    } finally {
+      await h.engine.close();
+    }
+  });
+
+  test('under pressure evicts the largest, oldest entries first, until 1.1 × the headroom is free', async () => {
+    const GB = 1024 ** 3;
+    let available = 10 * GB;
+    let collections = 0;
+    class Inspectable extends RamPressureCache {
+      keysLeft(): string[] {
+        return [...this.entries.keys()];
+      }
+    }
+    const evicted: string[] = [];
+    // Each collection finds what was evicted since the last one and gives back 0.2 GB per entry.
+    const cache: Inspectable = new Inspectable({
+      headroomGb: 4,
+      availableBytes: () => available,
+      collectGarbage: () => {
+        collections++;
+        for (const key of ['key-old-big', 'key-old-small', 'key-new-big', 'key-latent']) {
+          if (!evicted.includes(key) && !cache.keysLeft().includes(key)) {
+            evicted.push(key);
+            available += 0.2 * GB;
+          }
+        }
+      },
+    });
+    const prompt = async (ids: string[]) => {
+      const dynprompt = new DynamicPrompt(Object.fromEntries(ids.map((id) => [id, { class_type: 'Const', inputs: { value: 1 } }])));
+      await cache.setPrompt(dynprompt, ids, { key: async (id: string) => `key-${id}` } as unknown as InputSignatures);
+    };
+    const tensor = (values: number) => new Tensor([values]);
+    await prompt(['old-big', 'old-small']);
+    cache.set('old-big', { ui: null, outputs: [[tensor(1000)]] });
+    cache.set('old-small', { ui: null, outputs: [[tensor(10)]] });
+    await prompt(['new-big', 'latent']);
+    cache.set('new-big', { ui: null, outputs: [[tensor(1000)]] });
+    cache.set('latent', { ui: null, outputs: [[{ samples: tensor(100000) }]] }); // dicts are not scanned
+    cache.afterNode();
+    assert.equal(collections, 0, 'nothing happens above the headroom');
+
+    available = 3.9 * GB;
+    cache.afterNode();
+    // Scores: old-big 1.3 × 2000.1, new-big 2000.1, old-small 1.3 × 20.1, latent 0.1. Three evictions bring
+    // 3.9 GB to 4.5 GB ≥ 4.4 GB, so the latent stays; one collection first, then one per eviction.
+    assert.deepEqual(evicted, ['key-old-big', 'key-new-big', 'key-old-small']);
+    assert.deepEqual(cache.keysLeft(), ['key-latent']);
+    assert.equal(collections, 4);
   });
 });
 

@@ -81,6 +81,9 @@ test('cache flags', () => {
   assert.deepEqual(args(['--cache-lru', '10']).cache, { mode: 'lru', lruSize: 10 });
   assert.deepEqual(args(['--cache-none']).cache, { mode: 'none' });
   assert.deepEqual(args(['--cache-classic']).cache, { mode: 'classic' });
+  assert.deepEqual(args(['--cache-ram']).cache, { mode: 'ram', ramHeadroomGb: 4 });
+  assert.deepEqual(args(['--cache-ram', '2.5']).cache, { mode: 'ram', ramHeadroomGb: 2.5 });
+  assert.match(usage(['--cache-ram', '--cache-none']), /argument --cache-none: not allowed with argument --cache-ram/);
   assert.match(usage(['--cache-lru', '5', '--cache-none']), /argument --cache-none: not allowed with argument --cache-lru/);
 });
 

@@ -5,10 +5,10 @@ import type { CacheEntry, OutputCache } from './output-cache.ts';
 import type { InputSignatures } from './signature.ts';
 
 export class LruCache implements OutputCache {
-  private readonly entries = new Map<string, CacheEntry>();
-  private readonly usedGeneration = new Map<string, number>();
-  private keys = new Map<string, string>();
-  private generation = 0;
+  protected readonly entries = new Map<string, CacheEntry>();
+  protected readonly usedGeneration = new Map<string, number>();
+  protected keys = new Map<string, string>();
+  protected generation = 0;
   private minGeneration = 0;
   private dynprompt: DynamicPrompt | null = null;
   private signatures: InputSignatures | null = null;

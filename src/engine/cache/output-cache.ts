@@ -1,6 +1,7 @@
 // The output cache behind a small interface (execution.md §10, changes-0.8.0.md §5): one entry per node holds its
 // output slot lists and its UI record, keyed by the node's input signature. Policies differ in what survives
-// between prompts: classic (only what the new prompt uses), LRU (N entries over generations), none (nothing).
+// between prompts: classic (only what the new prompt uses), LRU (N entries over generations), RAM pressure (all,
+// until available RAM runs low), none (nothing).
 import type { UiOutput } from '../../nodes/node-definition.ts';
 import type { DynamicPrompt } from '../dynamic-prompt.ts';
 import type { InputSignatures } from './signature.ts';
@@ -32,4 +33,6 @@ export interface OutputCache {
   ensureSubcacheFor(nodeId: string, childIds: readonly string[]): Promise<void>;
   /** Ids of the nodes the cache has keys for (`current_outputs` of an execution error). */
   allNodeIds(): string[];
+  /** Called after each node that did not fail (the RAM-pressure policy evicts here). */
+  afterNode?(): void;
 }
