@@ -61,15 +61,15 @@ const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirec
 async function loadAllCustomNodes(args: CliArgs, paths: FolderPaths, registry: NodeRegistry, logger: Logger) {
   const customNodesDirs = paths.modelFolderPaths('custom_nodes');
   const extensionWebDirs: Record<string, string> = {};
-  if (args.disableAllCustomNodes) {
+  if (args.disableAllCustomNodes && args.whitelistCustomNodes.length === 0) {
     logger.info('Skipping loading of custom nodes');
-    if (args.whitelistCustomNodes.length > 0) logger.warn('--whitelist-custom-nodes is not supported yet: no custom node is loaded.');
     return { customNodesDirs, extensionWebDirs };
   }
+  const onlyFolders = args.disableAllCustomNodes ? args.whitelistCustomNodes : undefined;
   const times: string[] = [];
   for (const dir of customNodesDirs.filter(isDirectory)) {
     const started = performance.now();
-    const { loaded, failed } = await loadCustomNodes(dir, registry);
+    const { loaded, failed } = await loadCustomNodes(dir, registry, undefined, onlyFolders);
     const seconds = ((performance.now() - started) / 1000 / Math.max(1, loaded.length + failed.length)).toFixed(1);
     for (const name of loaded) {
       times.push(`   ${seconds} seconds: ${join(dir, name)}`);

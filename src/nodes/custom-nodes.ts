@@ -68,6 +68,8 @@ export async function loadCustomNodes(
   dir: string,
   registry: NodeRegistry,
   log: (line: string) => void = (line) => console.warn(line),
+  /** `--disable-all-custom-nodes` with `--whitelist-custom-nodes`: only these folders load. */
+  onlyFolders?: readonly string[],
 ): Promise<{ loaded: string[]; failed: string[] }> {
   const loaded: string[] = [];
   const failed: string[] = [];
@@ -77,6 +79,10 @@ export async function loadCustomNodes(
     .map((e) => e.name)
     .sort();
   for (const folder of folders) {
+    if (onlyFolders && !onlyFolders.includes(folder)) {
+      log(`Skipping ${folder} due to disable_all_custom_nodes and whitelist_custom_nodes`);
+      continue;
+    }
     const result = await loadPackage(dir, folder, registry, log);
     if (result === 'loaded') loaded.push(folder);
     else if (result === 'failed') failed.push(folder);

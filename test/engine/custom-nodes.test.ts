@@ -60,6 +60,15 @@ test('good packages load, broken ones are skipped and logged', async () => {
   assert.ok(lines.some((l) => l.includes('Broken')));
 });
 
+test('a whitelist loads only the folders it names and logs the others as skipped', async () => {
+  const registry = new NodeRegistry();
+  const lines: string[] = [];
+  const result = await loadCustomNodes(packages(), registry, (line) => lines.push(line), ['twice']);
+  assert.deepEqual(result, { loaded: ['twice'], failed: [] });
+  assert.deepEqual(registry.names(), ['Twice']);
+  assert.ok(lines.includes('Skipping shout due to disable_all_custom_nodes and whitelist_custom_nodes'));
+});
+
 test('a missing folder loads nothing', async () => {
   assert.deepEqual(await loadCustomNodes(join(tmpdir(), 'does-not-exist-comfy-ts'), new NodeRegistry()), { loaded: [], failed: [] });
 });

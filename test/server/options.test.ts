@@ -1,5 +1,5 @@
 // Command-line options that change what the server does: --front-end-root, the built-in page, TLS, several
-// --listen addresses, --disable-all-custom-nodes, --extra-model-paths-config, --output-directory.
+// --listen addresses, --disable-all-custom-nodes (and its whitelist), --extra-model-paths-config, --output-directory.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,6 +115,15 @@ test('--disable-all-custom-nodes leaves the custom nodes out', async () => {
     const info = (await http(server, 'GET', '/object_info')).json();
     assert.ok('SaveImage' in info);
     assert.ok(!('TestSleep' in info));
+  } finally {
+    await server.close();
+  }
+});
+
+test('--whitelist-custom-nodes keeps the named folders under --disable-all-custom-nodes', async () => {
+  const server = await startTestServer(['--disable-all-custom-nodes', '--whitelist-custom-nodes', 'test_nodes']);
+  try {
+    assert.ok('TestSleep' in (await http(server, 'GET', '/object_info')).json());
   } finally {
     await server.close();
   }
