@@ -1,7 +1,9 @@
 // Convolution filters of ComfyUI's post-processing nodes on IMAGE tensors [B,H,W,C]: the Gaussian kernel of
 // ImageBlur/ImageSharpen (sampled on linspace(-1, 1, 2r+1), so sigma is relative to the radius, not in pixels)
-// applied with reflect padding. The 2-D kernel is separable, so it runs as a row pass and a column pass.
+// applied with reflect padding. The 2-D kernel is separable, so it runs as a row pass and a column pass (SIMD,
+// convolve-kernel.ts).
 import { Tensor } from '../inference/tensor.ts';
+import { convolveRun, kernelMemory } from './convolve-kernel.ts';
 
 /** The normalised 1-D factor of ComfyUI's `gaussian_kernel(2r+1, sigma)`. */
 export function gaussianKernel1D(radius: number, sigma: number): Float64Array {
@@ -28,48 +30,14 @@ function reflectIndex(n: number, radius: number): Int32Array {
   return idx;
 }
 
-/**
- * out[p] = Σ_t kernel[t] · src[base + p + t·step] for p < len. Taps go four at a time over contiguous memory:
- * fewer read-modify-write passes over `out` than one pass per tap, and no inner loop over taps per sample.
- */
-function convolveRun(src: Float32Array, base: number, step: number, kernel: Float64Array, out: Float32Array, outBase: number, len: number): void {
-  const n = kernel.length;
-  for (let t = 0; t < n; t += 4) {
-    const b0 = base + t * step;
-    const b1 = b0 + step;
-    const b2 = b1 + step;
-    const b3 = b2 + step;
-    const c0 = kernel[t]!;
-    const c1 = t + 1 < n ? kernel[t + 1]! : 0;
-    const c2 = t + 2 < n ? kernel[t + 2]! : 0;
-    const c3 = t + 3 < n ? kernel[t + 3]! : 0;
-    const first = t === 0;
-    switch (Math.min(n - t, 4)) {
-      case 4:
-        for (let p = 0; p < len; p++) {
-          const v = c0 * src[b0 + p]! + c1 * src[b1 + p]! + c2 * src[b2 + p]! + c3 * src[b3 + p]!;
-          out[outBase + p] = first ? v : out[outBase + p]! + v;
-        }
-        break;
-      case 3:
-        for (let p = 0; p < len; p++) {
-          const v = c0 * src[b0 + p]! + c1 * src[b1 + p]! + c2 * src[b2 + p]!;
-          out[outBase + p] = first ? v : out[outBase + p]! + v;
-        }
-        break;
-      case 2:
-        for (let p = 0; p < len; p++) {
-          const v = c0 * src[b0 + p]! + c1 * src[b1 + p]!;
-          out[outBase + p] = first ? v : out[outBase + p]! + v;
-        }
-        break;
-      default:
-        for (let p = 0; p < len; p++) out[outBase + p] = first ? c0 * src[b0 + p]! : out[outBase + p]! + c0 * src[b0 + p]!;
-    }
-  }
-}
+/** Rows of the image filtered per kernel call: about 24 MB of kernel memory for the three band regions. */
+const BAND_BYTES = 24 * 1024 * 1024;
 
-/** Separable convolution of every channel with `kernel` (odd length) and reflect padding. */
+/**
+ * Separable convolution of every channel with `kernel` (odd length) and reflect padding. The image goes through
+ * the SIMD kernel in bands of rows: each band's rows (and r reflected rows above and below) are copied in with
+ * r reflected pixels on each side, filtered along rows, then along columns, and the band's rows copied out.
+ */
 export function convolveSeparableReflect(image: Tensor, kernel: Float64Array): Tensor {
   const [b, h, w, c] = image.shape as [number, number, number, number];
   const r = (kernel.length - 1) / 2;
@@ -79,27 +47,34 @@ export function convolveSeparableReflect(image: Tensor, kernel: Float64Array): T
   const xs = reflectIndex(w, r);
   const ys = reflectIndex(h, r);
   const src = image.data;
-  const rowLen = w * c;
-  const padded = new Float32Array((w + 2 * r) * c);
-  // Rows of the horizontally filtered image with reflected rows above and below, so the column pass is
-  // the same contiguous run as the row pass.
-  const tmp = new Float32Array((h + 2 * r) * rowLen);
   const out = new Tensor(image.shape);
+  const rowLen = w * c;
+  const stride = (w + 2 * r) * c; // a padded row in the kernel's memory
+  const bandRows = Math.max(1, Math.min(h, Math.floor(BAND_BYTES / (12 * stride)) - 2 * r));
+  const inRows = bandRows + 2 * r;
+  const slack = 2 * r * stride + 8;
+  const { coefficients, regions, offsets } = kernelMemory([inRows * stride + slack, inRows * stride + slack, bandRows * stride + 8]);
+  const [band, , filtered] = regions as [Float32Array, Float32Array, Float32Array];
+  const [bandAt, rowsAt, filteredAt] = offsets as [number, number, number];
   for (let i = 0; i < b; i++) {
     const base = i * h * rowLen;
-    for (let y = 0; y < h; y++) {
-      const row = base + y * rowLen;
-      for (let x = 0; x < w + 2 * r; x++) {
-        const s0 = row + xs[x]! * c;
-        for (let ch = 0; ch < c; ch++) padded[x * c + ch] = src[s0 + ch]!;
+    for (let y0 = 0; y0 < h; y0 += bandRows) {
+      const rows = Math.min(bandRows, h - y0);
+      for (let j = 0; j < rows + 2 * r; j++) {
+        const row = base + ys[y0 + j]! * rowLen;
+        const at = j * stride;
+        band.set(src.subarray(row, row + rowLen), at + r * c);
+        for (let x = 0; x < r; x++) {
+          for (let ch = 0; ch < c; ch++) {
+            band[at + x * c + ch] = src[row + xs[x]! * c + ch]!;
+            band[at + (w + r + x) * c + ch] = src[row + xs[w + r + x]! * c + ch]!;
+          }
+        }
       }
-      convolveRun(padded, 0, c, kernel, tmp, (y + r) * rowLen, rowLen);
+      convolveRun(coefficients, kernel, bandAt, rowsAt, (rows + 2 * r) * stride, c);
+      convolveRun(coefficients, kernel, rowsAt, filteredAt, rows * stride, stride);
+      for (let j = 0; j < rows; j++) out.data.set(filtered.subarray(j * stride, j * stride + rowLen), base + (y0 + j) * rowLen);
     }
-    for (let y = 0; y < 2 * r + h; y++) {
-      if (y >= r && y < h + r) continue;
-      tmp.copyWithin(y * rowLen, (ys[y]! + r) * rowLen, (ys[y]! + r + 1) * rowLen);
-    }
-    for (let y = 0; y < h; y++) convolveRun(tmp, y * rowLen, rowLen, kernel, out.data, base + y * rowLen, rowLen);
   }
   return out;
 }

@@ -1,84 +1,34 @@
 // The two conversions every image passes through, 8-bit pixels ↔ IMAGE floats, as WebAssembly SIMD kernels.
 // Scalar JavaScript spends ~2 ns per value on them (a 512×512 image: ~1.5 ms each way); 128-bit lanes do 16 values
-// per step. The module is small enough to assemble here byte by byte, so there is no build step and no binary in
-// the tree. Both kernels compute in float32, exactly as ComfyUI's numpy code does:
+// per step (the module is assembled by wasm-module.ts). Both kernels compute in float32, exactly as ComfyUI's numpy
+// code does:
 //   bytes → floats: `u8.astype(float32) / 255` (a correctly rounded division per value);
 //   floats → bytes: `clip(x · 255, 0, 255).astype(uint8)`: the float32 product, truncated, saturated (NaN → 0).
 // Data is copied through the module's own memory in chunks, so any size works with a fixed 1.25 MB memory.
+import { body, f32Splat, get, i32, instantiate, I32, mem, op, set, simd, v, V128 } from './wasm-module.ts';
 
 /** Values per kernel call: the byte region holds CHUNK bytes at 0, the float region CHUNK floats after it. */
 const CHUNK = 1 << 18;
 const FLOAT_BASE = CHUNK;
 const PAGES = (CHUNK + 4 * CHUNK) / 65536;
 
-// Opcodes (WebAssembly core and SIMD specs).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
-  localGet: 0x20, localSet: 0x21, i32Const: 0x41, f32Const: 0x43,
-  i32GeU: 0x4f, i32Add: 0x6a, i32Shl: 0x74,
-} as const;
-// SIMD instructions are 0xfd followed by a LEB128 opcode.
-const simd = {
-  load: 0x00, store: 0x0b, f32x4Splat: 0x13,
-  i8x16NarrowI16x8U: 0x66, i16x8NarrowI32x4S: 0x85,
-  i16x8ExtendLowI8x16U: 0x89, i16x8ExtendHighI8x16U: 0x8a,
-  i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa,
-  f32x4Mul: 0xe6, f32x4Div: 0xe7, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4U: 0xfb,
-} as const;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
-
-const v = (opcode: number) => [0xfd, ...uleb(opcode)];
-/** v128.load/store with 16-byte alignment hint and a constant offset. */
-const mem = (opcode: number, offset: number) => [...v(opcode), 4, ...uleb(offset)];
-const get = (local: number) => [op.localGet, local];
-const set = (local: number) => [op.localSet, local];
-const f32Splat = (value: number) => {
-  const bytes = new Uint8Array(new Float32Array([value]).buffer);
-  return [op.f32Const, ...bytes, ...v(simd.f32x4Splat)];
-};
-const vector = (bytes: number[]) => [0x01, ...bytes];
-
 /**
  * `for (i = 0; i < n; i += 16) body` around a body that reads the local `i` (local 1), with `scale` (local 2) set
  * to 255 in every lane first. Locals: 0 n (param), 1 i, 2 scale, 3 and 4 scratch vectors.
  */
-function loopFunction(body: number[]): number[] {
-  const code = [
+function loopFunction(loopBody: number[]): number[] {
+  return body([[1, I32], [3, V128]], [
     ...f32Splat(255), ...set(2),
     op.block, 0x40, op.loop, 0x40,
     ...get(1), ...get(0), op.i32GeU, op.brIf, 1,
-    ...body,
-    ...get(1), op.i32Const, ...sleb(16), op.i32Add, ...set(1),
-    op.br, 0, op.end, op.end, op.end,
-  ];
-  const locals = [2, 1, I32, 3, V128]; // 2 entries: 1 × i32, 3 × v128
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+    ...loopBody,
+    ...get(1), ...i32(16), op.i32Add, ...set(1),
+    op.br, 0, op.end, op.end,
+  ]);
 }
 
 /** Four float lanes at `FLOAT_BASE + 4i + 16k`, address pushed by the caller's `4i`. */
-const floatAddress = [...get(1), op.i32Const, 2, op.i32Shl];
+const floatAddress = [...get(1), ...i32(2), op.i32Shl];
 
 // bytes → floats: 16 bytes widen to 2 × 8 u16, then 4 × 4 u32, converted and divided by 255.
 const bytesToFloatsBody = [
@@ -104,35 +54,13 @@ const floatsToBytesBody = [
   ...mem(simd.store, 0),
 ];
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-const name = (text: string) => [...uleb(text.length), ...Buffer.from(text)];
-
-function moduleBytes(): Uint8Array {
-  const functions = [bytesToFloatsBody, floatsToBytesBody].map(loopFunction);
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([0x60, 1, I32, 0])), // type 0: (n: i32) → ()
-    ...section(3, [2, 0, 0]), // two functions of type 0
-    ...section(5, vector([0x01, ...uleb(PAGES), ...uleb(PAGES)])), // fixed-size memory, so views never detach
-    ...section(7, [3, ...name('memory'), 0x02, 0, ...name('bytesToFloats'), 0x00, 0, ...name('floatsToBytes'), 0x00, 1]),
-    ...section(10, [2, ...functions.flat()]),
-  ]);
-}
-
-// @types/node 20 does not declare the WebAssembly global; this is the part used here.
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-const kernels = new Instance(new Module(moduleBytes())).exports as {
-  memory: { buffer: ArrayBuffer };
-  bytesToFloats(n: number): void;
-  floatsToBytes(n: number): void;
-};
+const kernels = instantiate({
+  functions: [
+    { name: 'bytesToFloats', params: [I32], body: loopFunction(bytesToFloatsBody) },
+    { name: 'floatsToBytes', params: [I32], body: loopFunction(floatsToBytesBody) },
+  ],
+  memory: { min: PAGES, max: PAGES }, // fixed size, so the views below never detach
+}) as ReturnType<typeof instantiate> & { bytesToFloats(n: number): void; floatsToBytes(n: number): void };
 const byteRegion = new Uint8Array(kernels.memory.buffer, 0, CHUNK);
 const floatRegion = new Float32Array(kernels.memory.buffer, FLOAT_BASE, CHUNK);
 
