@@ -2,12 +2,11 @@
 // out[q] = Σ_t k[t] · src[q + t·step] over one contiguous run, four float32 lanes at a time (torch's conv2d also
 // computes in float32). A run is a band of image rows laid out with a fixed row stride, so one call filters the
 // whole band: along rows with step = channels, along columns with step = the row stride.
-import { body, f32Splat, get, i32, instantiate, I32, mem, op, set, simd, v, V128 } from './wasm-module.ts';
+import { body, f32Splat, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128 } from './wasm-module.ts';
 
 /** Up to 64 taps (radius 31 gives 63), each stored splatted over 4 lanes at the start of memory. */
 export const MAX_TAPS = 64;
 const COEF_BYTES = MAX_TAPS * 16;
-const PAGE = 65536;
 
 // convolve(src, dst, countBytes, taps, stepBytes): params 0–4; locals 5 p, 6 t, 7 address, 8 acc.
 const [SRC, DST, COUNT, TAPS, STEP, P, T, ADDR, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -38,14 +37,7 @@ const kernel = instantiate({
 
 /** Float32 views of the kernel's memory: coefficients, then the regions asked for (each 16-byte aligned). */
 export function kernelMemory(regionFloats: readonly number[]): { coefficients: Float32Array; regions: Float32Array[]; offsets: number[] } {
-  const offsets: number[] = [];
-  let end = COEF_BYTES;
-  for (const floats of regionFloats) {
-    offsets.push(end);
-    end += Math.ceil((floats * 4) / 16) * 16;
-  }
-  const missing = end - kernel.memory.buffer.byteLength;
-  if (missing > 0) kernel.memory.grow(Math.ceil(missing / PAGE));
+  const offsets = layOut(kernel.memory, COEF_BYTES, regionFloats.map((floats) => floats * 4));
   const buffer = kernel.memory.buffer;
   return {
     coefficients: new Float32Array(buffer, 0, MAX_TAPS * 4),

@@ -2,7 +2,9 @@
 // coefficients, a horizontal pass over the rows the vertical pass needs, then a vertical pass, each rounding and
 // clipping to uint8. ComfyUI's "lanczos" upscale goes through Pillow, so this reproduces its pixels exactly;
 // libvips (sharp) uses another kernel normalisation and differs by a few levels.
-// RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST.
+// RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST. The vertical pass,
+// the larger one when enlarging, runs as a SIMD kernel (resample-kernel.ts) with the same integer arithmetic.
+import { resampleVertical, type ResampleCoefficients } from './resample-kernel.ts';
 
 export interface PilFilter {
   support: number;
@@ -39,17 +41,9 @@ const PRECISION_BITS = 32 - 8 - 2;
 const ROUND_HALF = 1 << (PRECISION_BITS - 1);
 const CLIP_LIMIT = 2 ** (PRECISION_BITS + 8);
 
-interface Coefficients {
-  /** Number of taps stored per output sample. */
-  ksize: number;
-  /** Per output sample: first input index and tap count. */
-  bounds: Int32Array;
-  /** Fixed-point weights, `ksize` per output sample. */
-  weights: Int32Array;
-}
 
 /** Resample.c `precompute_coeffs` followed by `normalize_coeffs_8bpc`. */
-function precompute(inSize: number, outSize: number, filter: PilFilter): Coefficients {
+function precompute(inSize: number, outSize: number, filter: PilFilter): ResampleCoefficients {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filter.support * filterScale;
@@ -85,7 +79,7 @@ function clip8(v: number): number {
 }
 
 function resampleHorizontal(
-  src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: Coefficients,
+  src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: ResampleCoefficients,
 ): Uint8Array {
   const out = new Uint8Array(outW * rows * channels);
   const { ksize, bounds, weights } = c;
@@ -122,38 +116,6 @@ function resampleHorizontal(
   return out;
 }
 
-function resampleVertical(src: Uint8Array, w: number, channels: number, outH: number, c: Coefficients, shift: number): Uint8Array {
-  const rowLen = w * channels;
-  const out = new Uint8Array(rowLen * outH);
-  const acc = new Int32Array(rowLen); // int32 like Resample.c; PRECISION_BITS leaves headroom for the sums
-  const { ksize, bounds, weights } = c;
-  for (let yy = 0; yy < outH; yy++) {
-    const ymin = bounds[yy * 2]! - shift;
-    const ymax = bounds[yy * 2 + 1]!;
-    const kOff = yy * ksize;
-    acc.fill(ROUND_HALF);
-    // Row by row, eight taps per pass (a ×2 Lanczos upscale has 7): sequential memory access instead of a strided
-    // walk per output sample, and one pass over `acc` per eight taps. The int32 sums are exact whatever the
-    // grouping (Resample.c's fixed point cannot overflow; doubles hold the partial sums exactly).
-    const tap = (y: number) => (y < ymax ? weights[kOff + y]! : 0);
-    // Rows past ymax have weight 0; clamp their offset so the reads stay inside the image.
-    const last = (ymin + ymax - 1) * rowLen;
-    const row = (y: number) => Math.min((ymin + y) * rowLen, last);
-    for (let y = 0; y < ymax; y += 8) {
-      const k0 = tap(y), k1 = tap(y + 1), k2 = tap(y + 2), k3 = tap(y + 3);
-      const k4 = tap(y + 4), k5 = tap(y + 5), k6 = tap(y + 6), k7 = tap(y + 7);
-      const b0 = row(y), b1 = row(y + 1), b2 = row(y + 2), b3 = row(y + 3);
-      const b4 = row(y + 4), b5 = row(y + 5), b6 = row(y + 6), b7 = row(y + 7);
-      for (let i = 0; i < rowLen; i++) {
-        acc[i] = (acc[i]! + src[b0 + i]! * k0 + src[b1 + i]! * k1 + src[b2 + i]! * k2 + src[b3 + i]! * k3 +
-          src[b4 + i]! * k4 + src[b5 + i]! * k5 + src[b6 + i]! * k6 + src[b7 + i]! * k7) | 0;
-      }
-    }
-    const outRow = yy * rowLen;
-    for (let i = 0; i < rowLen; i++) out[outRow + i] = clip8(acc[i]!);
-  }
-  return out;
-}
 
 /** Pillow's RGBA → RGBa conversion (premultiply with rounding). */
 function premultiply(px: Uint8Array): void {
@@ -203,9 +165,9 @@ export function pilResize(
   let out: Uint8Array;
   if (outW !== width) {
     const temp = resampleHorizontal(input, width, channels, rowFirst, rowLast - rowFirst, outW, horiz);
-    out = outH !== height ? resampleVertical(temp, outW, channels, outH, vert, rowFirst) : temp;
+    out = outH !== height ? resampleVertical(temp, outW * channels, outH, vert, rowFirst) : temp;
   } else {
-    out = resampleVertical(input, width, channels, outH, vert, 0);
+    out = resampleVertical(input, width * channels, outH, vert, 0);
   }
   if (channels === 4) unpremultiply(out);
   else if (alpha) {

@@ -17,6 +17,7 @@ export const simd = {
   i8x16NarrowI16x8U: 0x66, i16x8NarrowI32x4S: 0x85,
   i16x8ExtendLowI8x16U: 0x89, i16x8ExtendHighI8x16U: 0x8a,
   i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa,
+  i32x4Splat: 0x11, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Mul: 0xb5,
   f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4Div: 0xe7, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4U: 0xfb,
 } as const;
 
@@ -74,8 +75,29 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/**
+ * Lays out regions of the given byte sizes after `headerBytes` (each 16-byte aligned), growing the memory to hold
+ * them; returns their offsets. Views made before a call may be detached by it.
+ */
+export function layOut(memory: WasmMemory, headerBytes: number, regionBytes: readonly number[]): number[] {
+  const offsets: number[] = [];
+  let end = headerBytes;
+  for (const bytes of regionBytes) {
+    offsets.push(end);
+    end += Math.ceil(bytes / 16) * 16;
+  }
+  const missing = end - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  return offsets;
+}
+
 /** Assembles and instantiates a module exporting `memory` and its functions by name. */
-export function instantiate(spec: ModuleSpec): Record<string, unknown> & { memory: { buffer: ArrayBuffer; grow(pages: number): number } } {
+export function instantiate(spec: ModuleSpec): Record<string, unknown> & { memory: WasmMemory } {
   const types = spec.functions.map((f) => [0x60, ...uleb(f.params.length), ...f.params, 0]);
   const limits = spec.memory.max === undefined ? [0x00, ...uleb(spec.memory.min)] : [0x01, ...uleb(spec.memory.min), ...uleb(spec.memory.max)];
   const bytes = new Uint8Array([
