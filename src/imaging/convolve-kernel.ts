@@ -2,7 +2,7 @@
 // out[q] = Σ_t k[t] · src[q + t·step] over one contiguous run, four float32 lanes at a time (torch's conv2d also
 // computes in float32). A run is a band of image rows laid out with a fixed row stride, so one call filters the
 // whole band: along rows with step = channels, along columns with step = the row stride.
-import { body, f32Splat, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128 } from './wasm-module.ts';
+import { body, f32Splat, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128, whileBelow } from './wasm-module.ts';
 
 /** Up to 64 taps (radius 31 gives 63), each stored splatted over 4 lanes at the start of memory. */
 export const MAX_TAPS = 64;
@@ -10,25 +10,19 @@ const COEF_BYTES = MAX_TAPS * 16;
 
 // convolve(src, dst, countBytes, taps, stepBytes): params 0–4; locals 5 p, 6 t, 7 address, 8 acc.
 const [SRC, DST, COUNT, TAPS, STEP, P, T, ADDR, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-const convolveBody = body([[3, I32], [1, V128]], [
-  op.block, 0x40, op.loop, 0x40,
-  ...get(P), ...get(COUNT), op.i32GeU, op.brIf, 1,
+const convolveBody = body([[3, I32], [1, V128]], whileBelow(P, COUNT, 16, [
   ...f32Splat(0), ...set(ACC),
   ...i32(0), ...set(T),
   ...get(SRC), ...get(P), op.i32Add, ...set(ADDR),
-  op.block, 0x40, op.loop, 0x40,
-  ...get(T), ...get(TAPS), op.i32GeU, op.brIf, 1,
-  ...get(ACC),
-  ...get(T), ...i32(4), op.i32Shl, ...mem(simd.load),
-  ...get(ADDR), ...mem(simd.load),
-  ...v(simd.f32x4Mul), ...v(simd.f32x4Add), ...set(ACC),
-  ...get(ADDR), ...get(STEP), op.i32Add, ...set(ADDR),
-  ...get(T), ...i32(1), op.i32Add, ...set(T),
-  op.br, 0, op.end, op.end,
+  ...whileBelow(T, TAPS, 1, [
+    ...get(ACC),
+    ...get(T), ...i32(4), op.i32Shl, ...mem(simd.load),
+    ...get(ADDR), ...mem(simd.load),
+    ...v(simd.f32x4Mul), ...v(simd.f32x4Add), ...set(ACC),
+    ...get(ADDR), ...get(STEP), op.i32Add, ...set(ADDR),
+  ]),
   ...get(DST), ...get(P), op.i32Add, ...get(ACC), ...mem(simd.store),
-  ...get(P), ...i32(16), op.i32Add, ...set(P),
-  op.br, 0, op.end, op.end,
-]);
+]));
 
 const kernel = instantiate({
   functions: [{ name: 'convolve', params: [I32, I32, I32, I32, I32], body: convolveBody }],

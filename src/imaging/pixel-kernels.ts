@@ -5,7 +5,7 @@
 //   bytes → floats: `u8.astype(float32) / 255` (a correctly rounded division per value);
 //   floats → bytes: `clip(x · 255, 0, 255).astype(uint8)`: the float32 product, truncated, saturated (NaN → 0).
 // Data is copied through the module's own memory in chunks, so any size works with a fixed 1.25 MB memory.
-import { body, f32Splat, get, i32, instantiate, I32, mem, op, set, simd, v, V128 } from './wasm-module.ts';
+import { body, f32Splat, get, i32, instantiate, I32, mem, op, set, simd, v, V128, whileBelow } from './wasm-module.ts';
 
 /** Values per kernel call: the byte region holds CHUNK bytes at 0, the float region CHUNK floats after it. */
 const CHUNK = 1 << 18;
@@ -17,14 +17,7 @@ const PAGES = (CHUNK + 4 * CHUNK) / 65536;
  * to 255 in every lane first. Locals: 0 n (param), 1 i, 2 scale, 3 and 4 scratch vectors.
  */
 function loopFunction(loopBody: number[]): number[] {
-  return body([[1, I32], [3, V128]], [
-    ...f32Splat(255), ...set(2),
-    op.block, 0x40, op.loop, 0x40,
-    ...get(1), ...get(0), op.i32GeU, op.brIf, 1,
-    ...loopBody,
-    ...get(1), ...i32(16), op.i32Add, ...set(1),
-    op.br, 0, op.end, op.end,
-  ]);
+  return body([[1, I32], [3, V128]], [...f32Splat(255), ...set(2), ...whileBelow(1, 0, 16, loopBody)]);
 }
 
 /** Four float lanes at `FLOAT_BASE + 4i + 16k`, address pushed by the caller's `4i`. */

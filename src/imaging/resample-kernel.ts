@@ -2,7 +2,7 @@
 // kernel: for every byte of an output row, ss = 2^21 + Σ_t k[t] · in[row t][x] in wrapping int32, then clip8
 // (ss >> 22 saturated to 0..255), sixteen bytes at a time. The same integer arithmetic as Pillow, so the bytes are
 // identical. Rows go through the kernel's memory in bands, so it stays a few megabytes whatever the image size.
-import { body, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128 } from './wasm-module.ts';
+import { body, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128, whileBelow } from './wasm-module.ts';
 
 const PRECISION_BITS = 32 - 8 - 2;
 const BAND_BYTES = 8 * 1024 * 1024;
@@ -14,30 +14,24 @@ const accumulate = (acc: number, widen: number) => [
   ...get(acc), ...get(HALF), ...v(widen), ...get(K), ...v(simd.i32x4Mul), ...v(simd.i32x4Add), ...set(acc),
 ];
 const shifted = (acc: number) => [...get(acc), ...i32(PRECISION_BITS), ...v(simd.i32x4ShrS)];
-const resampleBody = body([[3, I32], [7, V128]], [
-  op.block, 0x40, op.loop, 0x40,
-  ...get(P), ...get(COUNT), op.i32GeU, op.brIf, 1,
+const resampleBody = body([[3, I32], [7, V128]], whileBelow(P, COUNT, 16, [
   ...[0, 1, 2, 3].flatMap((a) => [...i32(1 << (PRECISION_BITS - 1)), ...v(simd.i32x4Splat), ...set(A0 + a)]),
   ...i32(0), ...set(T),
   ...get(SRC), ...get(P), op.i32Add, ...set(ADDR),
-  op.block, 0x40, op.loop, 0x40,
-  ...get(T), ...get(TAPS), op.i32GeU, op.brIf, 1,
-  ...get(T), ...i32(4), op.i32Shl, ...mem(simd.load), ...set(K),
-  ...get(ADDR), ...mem(simd.load), ...set(X),
-  ...get(X), ...v(simd.i16x8ExtendLowI8x16U), ...set(HALF),
-  ...accumulate(A0, simd.i32x4ExtendLowI16x8U), ...accumulate(A0 + 1, simd.i32x4ExtendHighI16x8U),
-  ...get(X), ...v(simd.i16x8ExtendHighI8x16U), ...set(HALF),
-  ...accumulate(A0 + 2, simd.i32x4ExtendLowI16x8U), ...accumulate(A0 + 3, simd.i32x4ExtendHighI16x8U),
-  ...get(ADDR), ...get(STRIDE), op.i32Add, ...set(ADDR),
-  ...get(T), ...i32(1), op.i32Add, ...set(T),
-  op.br, 0, op.end, op.end,
+  ...whileBelow(T, TAPS, 1, [
+    ...get(T), ...i32(4), op.i32Shl, ...mem(simd.load), ...set(K),
+    ...get(ADDR), ...mem(simd.load), ...set(X),
+    ...get(X), ...v(simd.i16x8ExtendLowI8x16U), ...set(HALF),
+    ...accumulate(A0, simd.i32x4ExtendLowI16x8U), ...accumulate(A0 + 1, simd.i32x4ExtendHighI16x8U),
+    ...get(X), ...v(simd.i16x8ExtendHighI8x16U), ...set(HALF),
+    ...accumulate(A0 + 2, simd.i32x4ExtendLowI16x8U), ...accumulate(A0 + 3, simd.i32x4ExtendHighI16x8U),
+    ...get(ADDR), ...get(STRIDE), op.i32Add, ...set(ADDR),
+  ]),
   ...get(DST), ...get(P), op.i32Add,
   ...shifted(A0), ...shifted(A0 + 1), ...v(simd.i16x8NarrowI32x4S),
   ...shifted(A0 + 2), ...shifted(A0 + 3), ...v(simd.i16x8NarrowI32x4S),
   ...v(simd.i8x16NarrowI16x8U), ...mem(simd.store),
-  ...get(P), ...i32(16), op.i32Add, ...set(P),
-  op.br, 0, op.end, op.end,
-]);
+]));
 
 const kernel = instantiate({
   functions: [{ name: 'resampleRows', params: [I32, I32, I32, I32, I32], body: resampleBody }],

@@ -52,6 +52,17 @@ export function f32Splat(value: number): number[] {
   return [op.f32Const, ...new Uint8Array(new Float32Array([value]).buffer), ...v(simd.f32x4Splat)];
 }
 
+/** `while (counter < limit) { loopBody; counter += step }` over i32 locals (unsigned comparison). */
+export function whileBelow(counter: number, limit: number, step: number, loopBody: readonly number[]): number[] {
+  return [
+    op.block, 0x40, op.loop, 0x40,
+    ...get(counter), ...get(limit), op.i32GeU, op.brIf, 1,
+    ...loopBody,
+    ...get(counter), ...i32(step), op.i32Add, ...set(counter),
+    op.br, 0, op.end, op.end,
+  ];
+}
+
 /** A function body: local declarations as [count, type] runs, then the code (its final `end` included here). */
 export function body(locals: readonly (readonly [number, number])[], code: readonly number[]): number[] {
   const declared = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type])];
