@@ -208,6 +208,45 @@ test('an API-format prompt opens as a graph and runs; a scripted prompt in histo
   assert.deepEqual(sortedById(await graphSummary(page)), expected);
 });
 
+test('nodes turned into a subgraph run as "instance:inner" nodes, and the saved workflow reopens with the subgraph', { skip: skip ?? false }, async () => {
+  const workflow = {
+    nodes: [
+      { id: 1, type: 'LoadImage', pos: [50, 100], size: [300, 320], flags: {}, order: 0, mode: 0, inputs: [], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1] }, { name: 'MASK', type: 'MASK', links: [] }], widgets_values: ['aaa-first.png', 'image'] },
+      { id: 2, type: 'ImageInvert', pos: [420, 100], size: [220, 50], flags: {}, order: 1, mode: 0, inputs: [{ name: 'image', type: 'IMAGE', link: 1 }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }] },
+      { id: 3, type: 'SaveImage', pos: [700, 100], size: [300, 300], flags: {}, order: 2, mode: 0, inputs: [{ name: 'images', type: 'IMAGE', link: 2 }], outputs: [], widgets_values: ['in-subgraph'] },
+    ],
+    links: [[1, 1, 0, 2, 0, 'IMAGE'], [2, 2, 0, 3, 0, 'IMAGE']],
+    version: 0.4,
+  };
+  const saved = await page.evaluate((w) => {
+    const comfy = (globalThis as any).comfyApp;
+    comfy.openWorkflow(w);
+    const graph = comfy.graph;
+    graph.convertToSubgraph(new Set([graph.getNodeById(2), graph.getNodeById(3)]));
+    return comfy.currentWorkflow();
+  }, workflow);
+  assert.equal(saved.definitions.subgraphs.length, 1);
+  const instance = saved.nodes.find((n: { type: string }) => n.type === saved.definitions.subgraphs[0].id);
+  assert.ok(instance, 'the instance node is saved with the subgraph id as its type');
+  await screenshot(page, '04c-subgraph');
+
+  await page.locator('#queue-button').click();
+  for (let i = 0; i < 200 && !existsSync(join(server.baseDir, 'output', 'in-subgraph_00001_.png')); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(existsSync(join(server.baseDir, 'output', 'in-subgraph_00001_.png')), 'the subgraph ran');
+  const history = (await http(server, 'GET', '/history')).json();
+  const entry = Object.values(history).find((e: any) => Object.values(e.prompt[2]).some((n: any) => n.inputs.filename_prefix === 'in-subgraph')) as any;
+  assert.deepEqual(Object.keys(entry.prompt[2]).sort(), ['1', `${instance.id}:2`, `${instance.id}:3`]);
+
+  // Reopened from its JSON, the instance is a subgraph node again and converts the same way.
+  const reopened = await page.evaluate(([w, id]) => {
+    const comfy = (globalThis as any).comfyApp;
+    comfy.openWorkflow(w);
+    return { isSubgraph: comfy.graph.getNodeById(id).isSubgraphNode(), prompt: Object.keys(comfy.apiPrompt()).sort() };
+  }, [saved, instance.id] as const);
+  assert.equal(reopened.isSubgraph, true);
+  assert.deepEqual(reopened.prompt, ['1', `${instance.id}:2`, `${instance.id}:3`]);
+});
+
 test('a prompt the server refuses marks the offending node and input', { skip: skip ?? false }, async () => {
   // LoadImage and SaveImage around an ImageInvert whose image input is not connected.
   const workflow = {

@@ -2,6 +2,7 @@
 // widget order, links, titles, muted/bypassed nodes, Reroute, PrimitiveNode, notes, dynamic prompts; and the
 // default workflow against the real node registry.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { builtinNodes } from '../../src/nodes/builtin.ts';
 import { NodeRegistry } from '../../src/nodes/registry.ts';
@@ -128,4 +129,56 @@ test('the default workflow becomes the standard txt2img prompt', () => {
   assert.deepEqual(prompt['8']!.inputs, { samples: ['3', 0], vae: ['4', 2] });
   assert.deepEqual(prompt['9']!.inputs, { filename_prefix: 'ComfyUI', images: ['8', 0] });
   assert.equal(prompt['6']!._meta.title, 'CLIP Text Encode (Prompt)');
+});
+
+test('a subgraph (as the editor saves it) is flattened: its nodes sent as "instance:inner", links through its IO', () => {
+  const registry = new NodeRegistry();
+  registry.registerAll(builtinNodes());
+  // ImageInvert and SaveImage converted to a subgraph in the editor (litegraph 0.17), saved as JSON.
+  const saved = JSON.parse(readFileSync(new URL('./fixtures/subgraph-workflow.json', import.meta.url), 'utf8')) as Workflow;
+  const prompt = workflowToPrompt(saved, registry.objectInfo() as unknown as ObjectInfo);
+  assert.deepEqual(Object.keys(prompt).sort(), ['1', '4:2', '4:3']);
+  assert.deepEqual(prompt['4:2']!.inputs, { image: ['1', 0] });
+  assert.deepEqual(prompt['4:3']!.inputs, { filename_prefix: 'sub', images: ['4:2', 0] });
+});
+
+test('subgraph instances: promoted widget values, outputs used outside, nesting, muted and bypassed instances', () => {
+  // Inner graph "inner": its input 0 (an IMAGE) → Sampler(1).image; input 1 (a promoted widget) → Sampler(1).steps;
+  // Sampler(1) → output 0. Graph "outer" wraps an "inner" instance (5). The root feeds Source(1) into an "outer"
+  // instance (7) whose output goes to Sink(3), and has a muted and a bypassed "inner" instance too.
+  const innerDef = {
+    id: 'inner',
+    nodes: [node(1, 'Sampler', { inputs: [input('image', 'IMAGE', 1), { name: 'steps', type: 'INT', link: 2, widget: { name: 'steps' } }], widgets_values: [7, 'fixed', 30, 'hi', 1.5] })],
+    links: [
+      { id: 1, origin_id: -10, origin_slot: 0, target_id: 1, target_slot: 0, type: 'IMAGE' },
+      { id: 2, origin_id: -10, origin_slot: 1, target_id: 1, target_slot: 1, type: 'INT' },
+      { id: 3, origin_id: 1, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' },
+    ],
+  };
+  const innerInputs = (link: number | null) => [input('image', 'IMAGE', link), { name: 'steps', type: 'INT', link: null, widget: { name: 'steps' } }];
+  const outerDef = {
+    id: 'outer',
+    nodes: [node(5, 'inner', { inputs: innerInputs(1), outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }], widgets_values: [12] })],
+    links: [
+      { id: 1, origin_id: -10, origin_slot: 0, target_id: 5, target_slot: 0, type: 'IMAGE' },
+      { id: 2, origin_id: 5, origin_slot: 0, target_id: -20, target_slot: 0, type: 'IMAGE' },
+    ],
+  };
+  const workflow: Workflow = {
+    nodes: [
+      node(1, 'Source', { outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [1, 3, 4] }], widgets_values: ['a.png', 'image'] }),
+      node(7, 'outer', { inputs: [input('image', 'IMAGE', 1)], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [2] }] }),
+      node(3, 'Sink', { inputs: [input('images', 'IMAGE', 2)], widgets_values: ['out'] }),
+      node(8, 'inner', { mode: 2, inputs: innerInputs(3), widgets_values: [1] }),
+      node(9, 'inner', { mode: 4, inputs: innerInputs(4), outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [5] }], widgets_values: [1] }),
+      node(10, 'Sink', { inputs: [input('images', 'IMAGE', 5)], widgets_values: ['through'] }),
+    ],
+    links: [[1, 1, 0, 7, 0, 'IMAGE'], [2, 7, 0, 3, 0, 'IMAGE'], [3, 1, 0, 8, 0, 'IMAGE'], [4, 1, 0, 9, 0, 'IMAGE'], [5, 9, 0, 10, 0, 'IMAGE']],
+    definitions: { subgraphs: [innerDef, outerDef] },
+  };
+  const prompt = workflowToPrompt(workflow, objectInfo, { random: () => 0 });
+  assert.deepEqual(Object.keys(prompt).sort(), ['1', '10', '3', '7:5:1']);
+  assert.deepEqual(prompt['7:5:1']!.inputs, { seed: 7, steps: 12, text: 'hi', image: ['1', 0] });
+  assert.deepEqual(prompt['3']!.inputs, { prefix: 'out', images: ['7:5:1', 0] });
+  assert.deepEqual(prompt['10']!.inputs, { prefix: 'through', images: ['1', 0] }, 'the bypassed instance passes its IMAGE input through');
 });

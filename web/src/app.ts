@@ -4,6 +4,7 @@ import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
 import { api, PromptRejected } from './api/client.ts';
 import type { ApiPrompt, NodeErrors, ObjectInfo, Workflow } from './api/types.ts';
 import { registerNodeTypes } from './graph/comfy-node.ts';
+import { registerSubgraphTypes } from './graph/subgraph-nodes.ts';
 import { executionState, setNodeErrors } from './graph/execution-state.ts';
 import { fitView, loadWorkflow } from './graph/load-workflow.ts';
 import { nodeImageUrls } from './graph/node-images.ts';
@@ -28,6 +29,7 @@ export class App {
     LiteGraph.release_link_on_empty_shows_menu = true;
     registerVirtualNodes();
     registerNodeTypes(Object.values(objectInfo));
+    registerSubgraphTypes(this.graph);
     this.canvas = new LGraphCanvas(canvasElement, this.graph);
     this.canvas.allow_searchbox = true;
     this.canvas.show_info = false;

@@ -1,11 +1,13 @@
 // Workflow (litegraph's serialised graph) → API-format prompt, with the rules of ComfyUI's frontend: widget values
 // by input name in widget order, links as `[source id string, slot]`, `_meta.title`; muted nodes (mode 2) dropped,
 // bypassed nodes (mode 4) passed through by type, UI-only nodes resolved (Reroute followed, PrimitiveNode's value
-// inlined) or skipped (Note, MarkdownNote); inputs linked to a node that is not sent are left out.
+// inlined) or skipped (Note, MarkdownNote); inputs linked to a node that is not sent are left out. Subgraphs are
+// flattened first (subgraph-flatten.ts), their nodes sent with ids like "5:3".
 // Pure: no DOM, no litegraph, so the same code exports, queues, and runs in Node tests.
 import type { ApiPrompt, ObjectInfo, PromptLink, Workflow, WorkflowLinkObject, WorkflowNode } from '../api/types.ts';
 import { expandDynamicPrompt } from './dynamic-prompts.ts';
 import { displayName, inputOptions, slotType, widgetSlots } from './node-defs.ts';
+import { flattenSubgraphs } from './subgraph-flatten.ts';
 
 const MODE_MUTED = 2;
 const MODE_BYPASS = 4;
@@ -50,8 +52,9 @@ function widgetValues(node: WorkflowNode, objectInfo: ObjectInfo, random: () => 
   return result;
 }
 
-export function workflowToPrompt(workflow: Workflow, objectInfo: ObjectInfo, options: ConversionOptions = {}): ApiPrompt {
+export function workflowToPrompt(source: Workflow, objectInfo: ObjectInfo, options: ConversionOptions = {}): ApiPrompt {
   const random = options.random ?? Math.random;
+  const workflow = flattenSubgraphs(source, objectInfo);
   const nodes = new Map(workflow.nodes.map((n) => [String(n.id), n]));
   const links = normaliseLinks(workflow);
 
