@@ -1,7 +1,7 @@
 // The live side and the files side of the UI, in headless Chromium against a real server with the test nodes:
-// progress, latent previews and the running node while a prompt runs, "control after generate", the batch count,
-// the queue panel (cancel, clear, interrupt), saving/listing/reopening workflows in user data, reload persistence,
-// API export.
+// progress, latent previews and the running node while a prompt runs (inside a subgraph too), "control after
+// generate", the batch count, the queue panel (cancel, clear, interrupt), saving/listing/reopening workflows in user
+// data, reload persistence, API export.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -155,4 +155,16 @@ test('the batch count queues the graph that many times, each with the next seed'
   const values = added.map((id) => history[id].prompt[2]['1'].inputs.value).sort();
   assert.deepEqual(values, [5, 6, 7]);
   await page.locator('#batch-count').fill('1');
+});
+
+test('a node running inside a subgraph shows its progress on the subgraph instance', { skip: skip ?? false }, async () => {
+  await openWorkflow(sleepWorkflow(1500, 6, 'fixed'));
+  const instanceId = await page.evaluate(() => {
+    const graph = (globalThis as any).comfyApp.graph;
+    graph.convertToSubgraph(new Set([graph.getNodeById(2)]));
+    return String(graph.nodes.find((n: any) => n.isSubgraphNode()).id);
+  });
+  await page.locator('#queue-button').click();
+  await page.waitForFunction((id) => ((globalThis as any).comfyApp.graph.getNodeById(id).progress ?? 0) > 0, instanceId, { timeout: 20_000 });
+  await page.waitForFunction(`document.querySelector('#status-text')?.textContent === 'Idle'`, undefined, { timeout: 20_000 });
 });

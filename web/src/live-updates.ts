@@ -26,7 +26,8 @@ export interface LiveTarget {
 export function liveUpdates(target: LiveTarget): SocketHandlers {
   const { graph, canvas, progress } = target;
   let previewUrl: string | null = null;
-  const node = (id: string | null | undefined) => (id == null ? null : graph.getNodeById(id));
+  // A node inside a subgraph runs as "instance:inner"; the canvas shows the root graph, so its instance stands in.
+  const node = (id: string | null | undefined) => (id == null ? null : (graph.getNodeById(id) ?? graph.getNodeById(id.split(':')[0]!)));
   const redraw = () => canvas.setDirty(true, true);
 
   const clearProgress = () => {
@@ -57,7 +58,7 @@ export function liveUpdates(target: LiveTarget): SocketHandlers {
     },
     executing(data) {
       const id = data.display_node ?? data.node;
-      executionState.runningNodeId = id == null ? null : String(id);
+      executionState.runningNodeId = id == null ? null : String(id).split(':')[0]!;
       if (id != null) return;
       clearProgress();
       target.livePreview.hidden = true;

@@ -3,14 +3,13 @@
 import { LGraphNode, LiteGraph, RenderShape } from '@comfyorg/litegraph';
 import type { IBaseWidget } from '@comfyorg/litegraph/dist/types/widgets';
 import type { InputSpec, NodeDef } from '../api/types.ts';
-import { executionState } from './execution-state.ts';
+import { executionState, runningOutline } from './execution-state.ts';
 import { addImageUpload, showSelectedImage } from './image-upload.ts';
 import { drawNodeImages } from './node-images.ts';
 import { displayName, inputOptions, isWidgetInput, orderedInputs, slotType, widgetSlots } from './node-defs.ts';
 import { addSeedControl } from './seed-control.ts';
 import { addValueWidget, restoreWidgetSockets } from './widgets.ts';
 
-const RUNNING_COLOR = '#0f0';
 const ERROR_COLOR = '#f44';
 const TEXT_COLOR = '#aaa';
 
@@ -63,9 +62,7 @@ export function comfyNodeClass(def: NodeDef): typeof LGraphNode {
       this.serialize_widgets = true;
       this.properties['Node name for S&R'] = def.name;
       buildSlots(this, def);
-      this.strokeStyles.running = function (this: LGraphNode) {
-        return executionState.runningNodeId === String(this.id) ? { color: RUNNING_COLOR, lineWidth: 3 } : undefined;
-      };
+      this.strokeStyles.running = runningOutline;
       this.strokeStyles.validation = function (this: LGraphNode) {
         return executionState.errors.has(String(this.id)) ? { color: ERROR_COLOR, lineWidth: 3 } : undefined;
       };

@@ -15,6 +15,11 @@ export const executionState = {
   texts: new Map<string, string>(),
 };
 
+/** A node's `strokeStyles.running`: a green outline while it (or, for a subgraph instance, a node inside) runs. */
+export function runningOutline(this: { id: unknown }): { color: string; lineWidth: number } | undefined {
+  return executionState.runningNodeId === String(this.id) ? { color: '#0f0', lineWidth: 3 } : undefined;
+}
+
 /** One line per error, as ComfyUI phrases them: `message: details`. */
 export function errorLine(error: { message: string; details?: string }): string {
   return error.details ? `${error.message}: ${error.details}` : error.message;
