@@ -2,8 +2,8 @@
 // coefficients, a horizontal pass over the rows the vertical pass needs, then a vertical pass, each rounding and
 // clipping to uint8. ComfyUI's "lanczos" upscale goes through Pillow, so this reproduces its pixels exactly;
 // libvips (sharp) uses another kernel normalisation and differs by a few levels.
-// RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST. The vertical pass,
-// the larger one when enlarging, runs as a SIMD kernel (resample-kernel.ts) with the same integer arithmetic.
+// RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST. Both passes run
+// through one SIMD kernel (resample-kernel.ts) with the same integer arithmetic, the horizontal one on transposed rows.
 import { resampleVertical, type ResampleCoefficients } from './resample-kernel.ts';
 
 export interface PilFilter {
@@ -38,8 +38,6 @@ export const PIL_FILTERS = {
 } satisfies Record<string, PilFilter>;
 
 const PRECISION_BITS = 32 - 8 - 2;
-const ROUND_HALF = 1 << (PRECISION_BITS - 1);
-const CLIP_LIMIT = 2 ** (PRECISION_BITS + 8);
 
 
 /** Resample.c `precompute_coeffs` followed by `normalize_coeffs_8bpc`. */
@@ -71,49 +69,35 @@ function precompute(inSize: number, outSize: number, filter: PilFilter): Resampl
   return { ksize, bounds, weights };
 }
 
-/** Resample.c `clip8`: the fixed-point sum (an int32) back to 0..255. */
-function clip8(v: number): number {
-  if (v >= CLIP_LIMIT) return 255;
-  if (v <= 0) return 0;
-  return v >> PRECISION_BITS;
-}
-
-function resampleHorizontal(
-  src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: ResampleCoefficients,
-): Uint8Array {
-  const out = new Uint8Array(outW * rows * channels);
-  const { ksize, bounds, weights } = c;
-  for (let y = 0; y < rows; y++) {
-    const srcRow = (y + rowFirst) * srcW * channels;
-    let o = y * outW * channels;
-    for (let xx = 0; xx < outW; xx++) {
-      const xmin = bounds[xx * 2]!;
-      const xmax = bounds[xx * 2 + 1]!;
-      const kOff = xx * ksize;
-      let p = srcRow + xmin * channels;
-      if (channels === 3) {
-        let s0 = ROUND_HALF;
-        let s1 = ROUND_HALF;
-        let s2 = ROUND_HALF;
-        for (let x = 0; x < xmax; x++, p += 3) {
-          const k = weights[kOff + x]!;
-          s0 = (s0 + src[p]! * k) | 0;
-          s1 = (s1 + src[p + 1]! * k) | 0;
-          s2 = (s2 + src[p + 2]! * k) | 0;
+/** [rows, cols, channels] pixels → [cols, rows, channels], in tiles so both sides stay in cache. */
+function transposePixels(src: Uint8Array, rows: number, cols: number, channels: number): Uint8Array {
+  const out = new Uint8Array(rows * cols * channels);
+  const TILE = 64;
+  for (let y0 = 0; y0 < rows; y0 += TILE) {
+    const y1 = Math.min(rows, y0 + TILE);
+    for (let x0 = 0; x0 < cols; x0 += TILE) {
+      const x1 = Math.min(cols, x0 + TILE);
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0, s = (y * cols + x0) * channels, d = (x0 * rows + y) * channels; x < x1; x++, s += channels, d += rows * channels) {
+          for (let c = 0; c < channels; c++) out[d + c] = src[s + c]!;
         }
-        out[o++] = clip8(s0);
-        out[o++] = clip8(s1);
-        out[o++] = clip8(s2);
-        continue;
-      }
-      for (let ch = 0; ch < channels; ch++) {
-        let ss = ROUND_HALF;
-        for (let x = 0, q = p + ch; x < xmax; x++, q += channels) ss = (ss + src[q]! * weights[kOff + x]!) | 0;
-        out[o++] = clip8(ss);
       }
     }
   }
   return out;
+}
+
+/**
+ * Resample.c's horizontal pass over `rows` rows from `rowFirst`: the same fixed-point sums along a row, done as the
+ * vertical kernel's pass over the transposed rows (contiguous, SIMD) and transposed back.
+ */
+function resampleHorizontal(
+  src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: ResampleCoefficients,
+): Uint8Array {
+  const rowBytes = srcW * channels;
+  const columns = transposePixels(src.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes), rows, srcW, channels);
+  const resampled = resampleVertical(columns, rows * channels, outW, c, 0);
+  return transposePixels(resampled, outW, rows, channels);
 }
 
 
