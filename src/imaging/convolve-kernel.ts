@@ -5,7 +5,7 @@
 import { body, f32Splat, get, i32, instantiate, I32, layOut, mem, op, set, simd, v, V128, whileBelow } from './wasm-module.ts';
 
 /** Up to 64 taps (radius 31 gives 63), each stored splatted over 4 lanes at the start of memory. */
-export const MAX_TAPS = 64;
+const MAX_TAPS = 64;
 const COEF_BYTES = MAX_TAPS * 16;
 
 // convolve(src, dst, countBytes, taps, stepBytes): params 0–4; locals 5 p, 6 t, 7 address, 8 acc.

@@ -2,12 +2,11 @@
 // lanes at a time without a build step or a binary in the tree. Encodings: the WebAssembly core and SIMD specs.
 
 export const I32 = 0x7f;
-export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 export const op = {
   block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22, i32Const: 0x41, f32Const: 0x43,
+  localGet: 0x20, localSet: 0x21, i32Const: 0x41, f32Const: 0x43,
   i32GeU: 0x4f, i32Add: 0x6a, i32Shl: 0x74,
 } as const;
 
