@@ -50,7 +50,7 @@ class Interval {
   ) {}
 }
 
-export class BrownianTree {
+class BrownianTree {
   private readonly root: Interval;
   private readonly draw: Float32Array;
 

@@ -33,7 +33,7 @@ type Source = { node: string; slot: number } | { value: unknown } | null;
 const toObject = (l: WorkflowLinkArray | WorkflowLinkObject): WorkflowLinkObject =>
   Array.isArray(l) ? { id: l[0], origin_id: l[1], origin_slot: l[2], target_id: l[3], target_slot: l[4], type: l[5] } : l;
 
-export function subgraphDefinitions(workflow: Workflow): Map<string, SubgraphDefinition> {
+function subgraphDefinitions(workflow: Workflow): Map<string, SubgraphDefinition> {
   const list = (workflow.definitions as { subgraphs?: SubgraphDefinition[] } | undefined)?.subgraphs ?? [];
   return new Map(list.map((d) => [d.id, d]));
 }

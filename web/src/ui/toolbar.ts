@@ -13,7 +13,7 @@ export interface ToolbarActions {
   clear(): void;
 }
 
-export const MAX_BATCH_COUNT = 100;
+const MAX_BATCH_COUNT = 100;
 
 /** The batch count field's value as a whole number in 1…MAX_BATCH_COUNT. */
 export function batchCount(): number {
