@@ -74,8 +74,8 @@ export const saveImage: NodeDefinition = {
     const images = requireImage('images', inputs.images);
     const prefix = requireString('filename_prefix', inputs.filename_prefix ?? 'ComfyUI');
     const text = metadataChunks(ctx, inputs.prompt, inputs.extra_pnginfo);
-    // zlib level 1 where ComfyUI uses 4: the same pixels and chunks, encoded in about two thirds of the time.
-    return { ui: { images: await saveImageBatch(images, prefix, ctx, { type: 'output', compressionLevel: 1, text }) } };
+    // zlib level 4, as ComfyUI's SaveImage (previews use 1).
+    return { ui: { images: await saveImageBatch(images, prefix, ctx, { type: 'output', compressionLevel: 4, text }) } };
   },
 };
 
