@@ -245,6 +245,20 @@ test('nodes turned into a subgraph run as "instance:inner" nodes, and the saved 
   }, [saved, instance.id] as const);
   assert.equal(reopened.isSubgraph, true);
   assert.deepEqual(reopened.prompt, ['1', `${instance.id}:2`, `${instance.id}:3`]);
+
+  // A refused node inside the subgraph is listed, and its instance is outlined with the message under it.
+  const broken = structuredClone(saved);
+  const definition = broken.definitions.subgraphs[0];
+  definition.links = definition.links.filter((l: { target_id: number }) => l.target_id !== 3);
+  definition.nodes.find((n: { id: number }) => n.id === 3).inputs[0].link = null;
+  await page.evaluate((w) => (globalThis as any).comfyApp.openWorkflow(w), broken);
+  await page.locator('#queue-button').click();
+  await page.locator(`#error-panel li.node-error[data-node-id="${instance.id}:3"]`).waitFor({ timeout: 10_000 });
+  const outlined = await page.evaluate((id) => {
+    const node = (globalThis as any).comfyApp.graph.getNodeById(id);
+    return node.strokeStyles.validation.call(node)?.color ?? null;
+  }, instance.id);
+  assert.equal(outlined, '#f44');
 });
 
 test('a prompt the server refuses marks the offending node and input', { skip: skip ?? false }, async () => {

@@ -6,7 +6,7 @@ import { viewUrl } from './api/client.ts';
 import type { PreviewFrame } from './api/binary-frames.ts';
 import type { SocketHandlers } from './api/socket.ts';
 import type { ImageRef } from './api/types.ts';
-import { executionState } from './graph/execution-state.ts';
+import { executionState, recordNodeErrors } from './graph/execution-state.ts';
 import { setNodeImages } from './graph/node-images.ts';
 import type { ErrorPanel } from './ui/error-panel.ts';
 import type { Gallery } from './ui/gallery.ts';
@@ -86,7 +86,7 @@ export function liveUpdates(target: LiveTarget): SocketHandlers {
       progress.setStatus('Interrupted');
     },
     execution_error(data) {
-      executionState.errors.set(String(data.node_id), { messages: [`${data.exception_type}: ${data.exception_message}`], inputs: new Set() });
+      recordNodeErrors(String(data.node_id), { messages: [`${data.exception_type}: ${data.exception_message}`], inputs: new Set() });
       target.errors.showExecutionError(data);
       progress.setStatus('Error');
     },

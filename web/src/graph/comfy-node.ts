@@ -3,7 +3,7 @@
 import { LGraphNode, LiteGraph, RenderShape } from '@comfyorg/litegraph';
 import type { IBaseWidget } from '@comfyorg/litegraph/dist/types/widgets';
 import type { InputSpec, NodeDef } from '../api/types.ts';
-import { executionState, runningOutline } from './execution-state.ts';
+import { errorOutline, executionState, runningOutline } from './execution-state.ts';
 import { addImageUpload, showSelectedImage } from './image-upload.ts';
 import { drawNodeImages } from './node-images.ts';
 import { displayName, inputOptions, isWidgetInput, orderedInputs, slotType, widgetSlots } from './node-defs.ts';
@@ -32,7 +32,7 @@ function buildSlots(node: LGraphNode, def: NodeDef): void {
 }
 
 /** Reported text (grey) and errors (red), one line each, under the node. */
-function drawNotes(node: LGraphNode, ctx: CanvasRenderingContext2D): void {
+export function drawNotes(node: LGraphNode, ctx: CanvasRenderingContext2D): void {
   const text = executionState.texts.get(String(node.id));
   const lines: [string, string][] = [
     ...(text ? text.split('\n').map((line): [string, string] => [line, TEXT_COLOR]) : []),
@@ -63,9 +63,7 @@ export function comfyNodeClass(def: NodeDef): typeof LGraphNode {
       this.properties['Node name for S&R'] = def.name;
       buildSlots(this, def);
       this.strokeStyles.running = runningOutline;
-      this.strokeStyles.validation = function (this: LGraphNode) {
-        return executionState.errors.has(String(this.id)) ? { color: ERROR_COLOR, lineWidth: 3 } : undefined;
-      };
+      this.strokeStyles.validation = errorOutline;
       const size = this.computeSize();
       this.setSize([Math.max(size[0], 240), size[1]]);
       const combo = uploadCombo(this);
