@@ -34,13 +34,31 @@ test('schemas', () => {
 const sigmas = Float64Array.from([2, 1, 0]);
 const opts = { modelSampling: createDiscreteModelSampling() };
 
-test('SamplerLCMUpscale at ratio 1: x ← D(x) + σ_next·noise', async () => {
+test('SamplerLCMUpscale: x ← D(x), enlarged over the first steps, + σ_next·randn_like', async () => {
   const [sampler] = (await run('SamplerLCMUpscale', { scale_ratio: 1.0, scale_steps: -1, upscale_method: 'bislerp' })) as [SamplerObject];
-  assert.equal(sampler.entry.noise, 'default');
-  const out = await sampler.entry.sample(async (x) => x.map((v) => v * 0.5), Float32Array.from([4, 8]), sigmas, { ...opts, noise: () => Float32Array.from([1, -1]) });
+  assert.equal(sampler.entry.noise, 'global');
+  const draws: number[] = [];
+  const randnLike = (size: number) => {
+    draws.push(size);
+    return Float32Array.from({ length: size }, (_, i) => (i % 2 === 0 ? 1 : -1));
+  };
+  const half = async (x: Float32Array) => x.map((v) => v * 0.5);
+  const out = await sampler.entry.sample(half, Float32Array.from([4, 8]), sigmas, { ...opts, shape: [1, 1, 1, 2], randnLike });
   // step 0: D = [2, 4], + 1·[1, −1] = [3, 3]; step 1: D = [1.5, 1.5], σ_next = 0 so no noise.
   assert.deepEqual([...out], [1.5, 1.5]);
-  await assert.rejects(async () => run('SamplerLCMUpscale', { scale_ratio: 2.0, scale_steps: -1, upscale_method: 'bislerp' }), /scale_ratio 2 is not implemented/);
+  assert.deepEqual(draws, [2]);
+
+  // Ratio 2 over 3 σ: linspace(1, 2, 2)[1:] = [2], so the first prediction is enlarged to 2×4 (nearest-exact here).
+  const [double] = (await run('SamplerLCMUpscale', { scale_ratio: 2.0, scale_steps: -1, upscale_method: 'nearest-exact' })) as [SamplerObject];
+  const shapes: (readonly number[])[] = [];
+  const seen: (readonly number[] | undefined)[] = [];
+  const big = await double.entry.sample(half, Float32Array.from([4, 8]), sigmas, {
+    ...opts, shape: [1, 1, 1, 2], randnLike, onResize: (s) => shapes.push(s), onStep: (info) => void seen.push(info.shape),
+  });
+  assert.deepEqual(shapes, [[1, 1, 2, 4]]);
+  assert.deepEqual(seen, [[1, 1, 1, 2], [1, 1, 2, 4]]);
+  // [2, 4] → nearest ×2 → [2, 2, 4, 4] on both rows, + [1, −1, …]; then halved.
+  assert.deepEqual([...big], [1.5, 0.5, 2.5, 1.5, 1.5, 0.5, 2.5, 1.5]);
   await assert.rejects(async () => run('SamplerLCMUpscale', { scale_ratio: 1.0, scale_steps: -1, upscale_method: 'lanczos' }), /upscale_method/);
 });
 

@@ -95,6 +95,17 @@ describe('custom sampling on a tiny SD1.5 checkpoint', () => {
     assert.notEqual(denoised, out);
   });
 
+  it('SamplerLCMUpscale enlarges the latent while it samples, the same way every run', async () => {
+    const [sampler] = await run('SamplerLCMUpscale', { scale_ratio: 1.5, scale_steps: -1, upscale_method: 'bislerp' });
+    const [first, denoised] = await custom(sampler);
+    const [again] = await custom(sampler);
+    // 2 steps: linspace(1, 1.5, 2)[1:] = [1.5], so after the first step 8×8 becomes 12×12.
+    assert.deepEqual(first.samples.shape, [1, 4, 12, 12]);
+    assert.deepEqual(denoised.samples.shape, [1, 4, 12, 12]);
+    assert.deepEqual(first.samples.data, again.samples.data);
+    assert.ok(first.samples.data.every(Number.isFinite));
+  });
+
   it('SamplerCustomAdvanced with RandomNoise and CFGGuider equals SamplerCustom; BasicGuider equals cfg 1', async () => {
     const sampler = await select('euler');
     const [viaAdvanced] = await advanced(await cfgGuider(7), sampler);

@@ -86,6 +86,18 @@ export function upsampleNearest(g: GraphBuilder, x: Value, factor: number): Valu
 }
 
 /**
+ * Nearest-neighbour upsampling of an NCHW tensor to the height and width of `like` (torch
+ * `interpolate(x, size=like.shape[2:], mode="nearest")`): the UNet's upsampling to the size of the skip it meets
+ * next, so latents of any size work, not only multiples of 8.
+ */
+export function upsampleNearestTo(g: GraphBuilder, x: Value, like: Value): Value {
+  const sizes = concat(g, [slice(g, shape(g, x), [0], [2], [0]), slice(g, shape(g, like), [2], [4], [0])], 0);
+  return g.op('Resize', [x, '', '', sizes], {
+    mode: { s: 'nearest' }, nearest_mode: { s: 'floor' }, coordinate_transformation_mode: { s: 'asymmetric' },
+  });
+}
+
+/**
  * Scaled dot-product attention over [B, S, heads·d] queries and [B, L, heads·d] keys/values, scale 1/√d,
  * with an optional additive mask broadcastable to [B, heads, S, L]. Output [B, S, heads·d].
  */

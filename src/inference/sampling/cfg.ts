@@ -75,12 +75,15 @@ export function createCfgDenoiser(options: CfgDenoiserOptions): CfgDenoiser {
   const skipUncond = isCfgOne(cfg) && !options.disableCfg1Optimization;
   let lastUncond: Float32Array | null = null;
 
-  const denoise: Denoiser = async (x, sigma) => {
+  const denoise: Denoiser = async (x, sigma, current = shape) => {
     const lists = skipUncond ? [positive] : [positive, negative];
+    if (current !== shape && [...positive, ...negative].some((cond) => cond.mask)) {
+      throw new Error('conditioning with a mask cannot follow a latent that changes size while sampling');
+    }
     const items: RunItem[] = [];
     lists.forEach((list, which) => {
       for (const cond of list) {
-        const item = areaAndMult(cond, which, x, sigma, shape);
+        const item = areaAndMult(cond, which, x, sigma, current);
         if (item) items.push(item);
       }
     });
@@ -93,8 +96,8 @@ export function createCfgDenoiser(options: CfgDenoiserOptions): CfgDenoiser {
       if (options.maxChunksPerCall) group = group.slice(0, options.maxChunksPerCall);
       const chunk = group.map((index) => items[index]!);
       for (const index of [...group].sort((a, b) => b - a)) items.splice(index, 1);
-      const outputs = await runChunks(model, chunk, sigma, shape);
-      chunk.forEach((it, k) => accumulate(out[it.which]!, counts[it.which]!, outputs[k]!, it, shape));
+      const outputs = await runChunks(model, chunk, sigma, current);
+      chunk.forEach((it, k) => accumulate(out[it.which]!, counts[it.which]!, outputs[k]!, it, current));
     }
     for (let w = 0; w < 2; w++) for (let i = 0; i < x.length; i++) out[w]![i] = out[w]![i]! / counts[w]![i]!;
     const [condPred, uncondPred] = out as [Float32Array, Float32Array];

@@ -98,9 +98,9 @@ export async function commonKSampler(input: KSamplerInput): Promise<Latent> {
 
 function withInterrupt(denoise: Denoiser, check?: () => void): Denoiser {
   if (!check) return denoise;
-  return (x, sigma) => {
+  return (x, sigma, shape) => {
     check();
-    return denoise(x, sigma);
+    return denoise(x, sigma, shape);
   };
 }
 
@@ -111,10 +111,11 @@ function withInterrupt(denoise: Denoiser, check?: () => void): Denoiser {
 export function inpaintDenoiser(denoise: Denoiser, mask: Float32Array, latent: Float32Array, noise: Float32Array, ms: DiffusionModel['modelSampling']): Denoiser {
   const keep = Float32Array.from(mask, (m) => 1 - m);
   const mixed = new Float32Array(mask.length);
-  return async (x, sigma) => {
+  return async (x, sigma, shape) => {
+    if (x.length !== mask.length) throw new Error('a noise mask cannot follow a latent that changes size while sampling');
     const noised = ms.noiseScaling(sigma, noise, latent, false, mixed);
     for (let i = 0; i < x.length; i++) mixed[i] = f(x[i]! * mask[i]!) + f(noised[i]! * keep[i]!);
-    const out = await denoise(mixed, sigma);
+    const out = await denoise(mixed, sigma, shape);
     for (let i = 0; i < out.length; i++) out[i] = f(out[i]! * mask[i]!) + f(latent[i]! * keep[i]!);
     return out;
   };

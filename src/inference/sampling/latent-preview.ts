@@ -77,9 +77,10 @@ export type ProgressSink = (value: number, max: number, preview?: PreviewImageDa
 export function samplingProgress(
   sink: ProgressSink,
   options: { format: LatentFormat; shape: readonly number[]; previews: boolean; previewSize?: number },
-): (info: { i: number; total: number; denoised: Float32Array }) => Promise<void> {
+): (info: { i: number; total: number; denoised: Float32Array; shape?: readonly number[] }) => Promise<void> {
   return async (info) => {
-    const preview = options.previews ? await latentPreview(info.denoised, options.shape, options.format, options.previewSize ?? 512) : undefined;
+    const shape = info.shape ?? options.shape; // samplers that resize the latent say so
+    const preview = options.previews ? await latentPreview(info.denoised, shape, options.format, options.previewSize ?? 512) : undefined;
     sink(Math.min(info.i + 1, info.total), info.total, preview);
   };
 }

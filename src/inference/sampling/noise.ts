@@ -164,12 +164,12 @@ export function shapeSize(shape: readonly number[]): number {
 /**
  * ComfyUI's `prepare_noise`: one draw of the latent's shape, or, with a `batch_index` list, one draw of
  * [1, C, H, W] for every index 0 … max(batch_index) from the same generator, keeping the draws whose
- * index is listed (in the order of the list, duplicates repeated).
+ * index is listed (in the order of the list, duplicates repeated). ComfyUI draws it from torch's global
+ * generator; pass `generator` to keep drawing from where it stops (`torch.randn_like` in a sampler).
  */
-export function prepareNoise(shape: readonly number[], seed: Seed, batchIndex?: readonly number[]): Float32Array {
-  if (!batchIndex) return randn(seed, shape);
+export function prepareNoise(shape: readonly number[], seed: Seed, batchIndex?: readonly number[], generator = new TorchGenerator(seed)): Float32Array {
+  if (!batchIndex) return generator.randn(shapeSize(shape));
   const itemSize = shapeSize(shape.slice(1));
-  const generator = new TorchGenerator(seed);
   const maxIndex = Math.max(...batchIndex);
   const wanted = new Set(batchIndex);
   const draws = new Map<number, Float32Array>();

@@ -20,17 +20,19 @@ export interface UnetModel {
   release(): Promise<void>;
 }
 
+/** Bumped when the graph's structure changes, so graphs cached by an older build are not reused. */
+const UNET_GRAPH_VERSION = 2;
+
 export async function loadUnet(
   weights: WeightSource, config: UnetConfig, runtime: NetworkRuntime, prefix = 'model.diffusion_model.',
 ): Promise<UnetModel> {
   const { path, reused, session } = await openNetworkGraph(weights, {
-    network: 'unet', arch: config, prefix, build: (g, w) => buildUnet(g, w, config),
+    network: 'unet', arch: { ...config, graph: UNET_GRAPH_VERSION }, prefix, build: (g, w) => buildUnet(g, w, config),
   }, runtime);
   return {
     config, provider: session.provider, graph: { path, reused },
     async apply(x, timesteps, context, y) {
       const batch = x.shape[0]!;
-      if (x.shape[2]! % 8 || x.shape[3]! % 8) throw new Error(`UNet input ${x.shape[2]}×${x.shape[3]} is not a multiple of 8`);
       const t = Float32Array.from({ length: batch }, (_, i) => timesteps[timesteps.length === 1 ? 0 : i]!);
       const feeds: Record<string, ort.Tensor> = {
         x: toOrt(x),

@@ -54,7 +54,8 @@ export function buildUnet(g: GraphBuilder, w: WeightView, c: UnetConfig): void {
     }
   }
 
-  // Output blocks: each concatenates the matching skip; levels end with nearest ×2 + conv (except the last).
+  // Output blocks: each concatenates the matching skip; levels end with a nearest upsampling to the next skip's size
+  // (×2, or one less where a downsampling rounded an odd size up) + conv (except the last).
   const outDepths = [...c.transformer_depth_output];
   block = 0;
   for (let level = c.channel_mult.length - 1; level >= 0; level--) {
@@ -64,7 +65,7 @@ export function buildUnet(g: GraphBuilder, w: WeightView, c: UnetConfig): void {
       const depth = outDepths.pop() ?? 0;
       h = transformer(h, w.at('output_blocks', block, 1), channels, depth);
       if (level > 0 && i === c.num_res_blocks[level]) {
-        h = conv(g, op.upsampleNearest(g, h, 2), w.at('output_blocks', block, depth > 0 ? 2 : 1, 'conv'));
+        h = conv(g, op.upsampleNearestTo(g, h, skips.at(-1)!), w.at('output_blocks', block, depth > 0 ? 2 : 1, 'conv'));
       }
     }
   }

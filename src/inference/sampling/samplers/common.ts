@@ -9,9 +9,10 @@ export const f = Math.fround;
 
 /**
  * The model as a sampler sees it: D(x, σ), the denoised prediction (CFG already applied). It returns a new
- * array on every call (samplers keep past predictions) and must not modify `x`.
+ * array on every call (samplers keep past predictions) and must not modify `x`. `shape` is given by samplers that
+ * resize the latent as they go (default: the shape sampling started with).
  */
-export type Denoiser = (x: Float32Array, sigma: number) => Promise<Float32Array>;
+export type Denoiser = (x: Float32Array, sigma: number, shape?: readonly number[]) => Promise<Float32Array>;
 
 export interface StepInfo {
   /** 0-based step index. */
@@ -23,6 +24,8 @@ export interface StepInfo {
   /** The sampler state and the prediction at this step; valid only during the callback. */
   x: Float32Array;
   denoised: Float32Array;
+  /** Their shape, when the sampler has resized the latent. */
+  shape?: readonly number[];
 }
 
 export interface SamplerOptions {
@@ -37,12 +40,20 @@ export interface SamplerOptions {
   /** Sampler knobs, k-diffusion's keyword arguments (eta, s_noise, r, …). */
   eta?: number;
   sNoise?: number;
+  /** The latent's shape [B, C, H, W], for samplers that resize it. */
+  shape?: readonly number[];
+  /** `torch.randn_like` on ComfyUI's global generator, which continues after the initial noise. */
+  randnLike?: (size: number) => Float32Array;
+  /** Told the new shape whenever a sampler resizes the latent (the result has the last one). */
+  onResize?: (shape: readonly number[]) => void;
 }
 
 export type SamplerFunction = (denoise: Denoiser, x: Float32Array, sigmas: Float64Array, opts: SamplerOptions) => Promise<Float32Array>;
 
-export async function report(opts: SamplerOptions, i: number, sigmas: Float64Array, x: Float32Array, denoised: Float32Array, sigmaHat = sigmas[i]!): Promise<void> {
-  if (opts.onStep) await opts.onStep({ i, total: sigmas.length - 1, sigma: sigmas[i]!, sigmaHat, x, denoised });
+export async function report(
+  opts: SamplerOptions, i: number, sigmas: Float64Array, x: Float32Array, denoised: Float32Array, sigmaHat = sigmas[i]!, shape?: readonly number[],
+): Promise<void> {
+  if (opts.onStep) await opts.onStep({ i, total: sigmas.length - 1, sigma: sigmas[i]!, sigmaHat, x, denoised, ...(shape ? { shape } : {}) });
 }
 
 export function requireNoise(opts: SamplerOptions, sampler: string): NoiseSampler {

@@ -64,8 +64,11 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 export interface SamplerEntry {
   sample: SamplerFunction;
-  /** Draws per-step noise from ComfyUI's default noise sampler (CPU generator seeded with seed + 1). */
-  noise?: 'default' | 'brownian';
+  /**
+   * Per-step noise: ComfyUI's default noise sampler (CPU generator seeded with seed + 1), torchsde's Brownian tree, or
+   * `torch.randn_like` on the global generator right after the initial noise (opts.randnLike).
+   */
+  noise?: 'default' | 'brownian' | 'global';
   /** CFG++: needs the unconditional prediction at every step, even at cfg 1. */
   needsUncond?: boolean;
   /** `ddim`: the inpainting noise is a fresh draw seeded with seed + 1 instead of the initial noise. */

@@ -2,8 +2,10 @@
 // and SamplerEulerCFGpp (euler_cfg_pp, or the node's own "alternative" CFG++ Euler).
 import { makeSampler, type SamplerObject } from './sampler-object.ts';
 import type { Denoiser, SamplerOptions } from '../../../inference/sampling/samplers/common.ts';
-import { copyOf, f, report, requireNoise, requireUncond } from '../../../inference/sampling/samplers/common.ts';
+import { copyOf, f, report, requireUncond } from '../../../inference/sampling/samplers/common.ts';
 import type { SamplerEntry } from '../../../inference/sampling/samplers/index.ts';
+import { commonUpscale, pyRound } from '../../../imaging/resize.ts';
+import { Tensor } from '../../../inference/tensor.ts';
 import type { NodeDefinition } from '../../node-definition.ts';
 import { requireChoice, requireInt, requireNumber } from '../../utils/node-args.ts';
 import { v3Combo, v3Float, v3Int } from '../../utils/v3-io.ts';
@@ -16,24 +18,44 @@ function customSampler(base: Parameters<typeof makeSampler>[0], entry: SamplerEn
   return { ...makeSampler(base), entry, toString: () => `<SAMPLER ${label}>` };
 }
 
+/** `np.linspace(1, total, steps)[1:]`: the scale after each of the first steps. */
+function upscaleSchedule(total: number, steps: number): number[] {
+  const step = (total - 1) / (steps - 1);
+  return Array.from({ length: steps - 1 }, (_, k) => (k === steps - 2 ? total : 1 + step * (k + 1)));
+}
+
 /**
- * `sample_lcm_upscale` at a constant size: each step takes the prediction and, while σ_next > 0, adds σ_next·noise
- * (plain addition, not the model's noise scaling).
+ * `sample_lcm_upscale`: each step takes the prediction, enlarges it for the first steps (common_upscale of the
+ * original size × the schedule's scale, Python-rounded), and while σ_next > 0 adds σ_next · randn_like (torch's
+ * global generator, which continues after the initial noise).
  */
-async function sampleLcmSameSize(denoise: Denoiser, x0: Float32Array, sigmas: Float64Array, opts: SamplerOptions): Promise<Float32Array> {
-  const noise = requireNoise(opts, 'lcm_upscale');
-  let x = copyOf(x0);
-  for (let i = 0; i < sigmas.length - 1; i++) {
-    const denoised = await denoise(x, sigmas[i]!);
-    await report(opts, i, sigmas, x, denoised);
-    x = copyOf(denoised);
-    const next = f(sigmas[i + 1]!);
-    if (next > 0) {
-      const n = noise(sigmas[i]!, sigmas[i + 1]!);
-      for (let j = 0; j < x.length; j++) x[j] = f(x[j]! + f(next * n[j]!));
+function lcmUpscaleSampler(totalUpscale: number, method: string, scaleSteps: number | null): SamplerEntry['sample'] {
+  return async (denoise, x0, sigmas, opts) => {
+    const original = opts.shape;
+    const randnLike = opts.randnLike;
+    if (!original || !randnLike) throw new Error('lcm_upscale needs the latent shape and torch\'s global generator (opts.shape, opts.randnLike)');
+    const steps = scaleSteps === null ? Math.max(Math.floor(sigmas.length / 2) + 1, 2) : Math.min(scaleSteps + 1, sigmas.length + 1);
+    const scales = upscaleSchedule(totalUpscale, steps);
+    let shape: readonly number[] = original;
+    let x = copyOf(x0);
+    for (let i = 0; i < sigmas.length - 1; i++) {
+      const denoised = await denoise(x, sigmas[i]!, shape);
+      await report(opts, i, sigmas, x, denoised, sigmas[i]!, shape);
+      x = copyOf(denoised);
+      if (i < scales.length) {
+        const [batch, channels, height, width] = original as [number, number, number, number];
+        const resized = commonUpscale(new Tensor(shape, x), pyRound(width * scales[i]!), pyRound(height * scales[i]!), method, 'disabled');
+        [x, shape] = [resized.data, [batch, channels, resized.shape[2]!, resized.shape[3]!]];
+        opts.onResize?.(shape);
+      }
+      const next = f(sigmas[i + 1]!);
+      if (next > 0) {
+        const n = randnLike(x.length);
+        for (let j = 0; j < x.length; j++) x[j] = f(x[j]! + f(next * n[j]!));
+      }
     }
-  }
-  return x;
+    return x;
+  };
 }
 
 /** `sample_euler_pp`: Euler along d = (x − 2·D + D_uncond)/σ, the node's "alternative" CFG++. */
@@ -68,11 +90,10 @@ export const samplerLcmUpscale: NodeDefinition = {
   outputs: [{ type: 'SAMPLER' }],
   execute(inputs) {
     const ratio = requireNumber('scale_ratio', inputs.scale_ratio, 0.1, 20.0);
-    requireInt('scale_steps', inputs.scale_steps, -1, 1000);
     const method = requireChoice('upscale_method', inputs.upscale_method, UPSCALE_METHODS);
-    // Resizing the latent between steps needs a denoiser that accepts a new shape, which comfy-ts's lacks.
-    if (ratio !== 1.0) throw new Error(`SamplerLCMUpscale: scale_ratio ${ratio} is not implemented in comfy-ts yet (only 1.0, no resize)`);
-    return [customSampler('lcm', { sample: sampleLcmSameSize, noise: 'default' }, `lcm_upscale ${method}`)];
+    const scaleSteps = requireInt('scale_steps', inputs.scale_steps, -1, 1000);
+    const sample = lcmUpscaleSampler(ratio, method, scaleSteps < 0 ? null : scaleSteps);
+    return [customSampler('lcm', { sample, noise: 'global' }, `lcm_upscale ${method}`)];
   },
 };
 

@@ -50,12 +50,15 @@ export async function guidedSample(input: GuidedSampleInput): Promise<GuidedSamp
     const mask = reshapeMask(input.latent.noise_mask.data, input.latent.noise_mask.shape, shape);
     denoise = inpaintDenoiser(denoise, mask, latent, entry.randomInpaintNoise ? randn(addToSeed(seed, 1), shape) : noise, ms);
   }
-  const guarded: Denoiser = (x, sigma) => {
+  const guarded: Denoiser = (x, sigma, current) => {
     input.checkInterrupted?.();
-    return denoise(x, sigma);
+    return denoise(x, sigma, current);
   };
 
   let lastDenoised: Float32Array | undefined;
+  let lastShape: readonly number[] = shape;
+  let finalShape: readonly number[] = shape;
+  const global = entry.noise === 'global' ? input.noise.globalGenerator(input.latent, shape) : null;
   const positive = Array.from(sigmas).filter((s) => s > 0);
   const x = ms.noiseScaling(sigmas[0]!, noise, latent, isMaxDenoise(ms, sigmas[0]!));
   const out = await entry.sample(guarded, x, sigmas, {
@@ -65,13 +68,17 @@ export async function guidedSample(input: GuidedSampleInput): Promise<GuidedSamp
     uncondDenoised: () => guide.lastUncond() ?? new Float32Array(0),
     eta: knobs.eta,
     sNoise: knobs.sNoise,
+    shape,
+    ...(global ? { randnLike: (size: number) => global.randn(size) } : {}),
+    onResize: (resized) => (finalShape = resized),
     onStep: async (info) => {
       lastDenoised = Float32Array.from(info.denoised);
+      lastShape = info.shape ?? shape;
       await input.onStep?.(info);
       input.checkInterrupted?.();
     },
   });
-  const samples = new Tensor(shape, processOut(format, ms.inverseNoiseScaling(sigmas[sigmas.length - 1]!, out)));
-  const denoised = lastDenoised && new Tensor(shape, processOut(format, lastDenoised));
+  const samples = new Tensor(finalShape, processOut(format, ms.inverseNoiseScaling(sigmas[sigmas.length - 1]!, out)));
+  const denoised = lastDenoised && new Tensor(lastShape, processOut(format, lastDenoised));
   return { samples, denoised };
 }

@@ -58,11 +58,11 @@ export function dualCfgGuider(model: SdModel, cond1: Conditioning, cond2: Condit
     const skipNegative = !nested && !needsUncond && isCfgOne(cfg2);
     const skipMiddle = skipNegative && isCfgOne(cfg1);
     let lastUncond: Float32Array | null = null;
-    const denoise: Denoiser = async (x, sigma) => {
+    const denoise: Denoiser = async (x, sigma, current) => {
       const zeros = () => new Float32Array(x.length);
-      const n = skipNegative ? zeros() : await negativeOf(x, sigma);
-      const m = skipMiddle ? zeros() : await middleOf(x, sigma);
-      const p = await positiveOf(x, sigma);
+      const n = skipNegative ? zeros() : await negativeOf(x, sigma, current);
+      const m = skipMiddle ? zeros() : await middleOf(x, sigma, current);
+      const p = await positiveOf(x, sigma, current);
       const out = new Float32Array(x.length);
       if (nested) {
         for (let i = 0; i < out.length; i++) {

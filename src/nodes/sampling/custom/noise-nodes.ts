@@ -1,7 +1,7 @@
 // NOISE values and their nodes (comfy_extras/nodes_custom_sampler.py): RandomNoise draws the same CPU noise as
 // KSampler from its seed (`prepare_noise`, honouring batch_index), DisableNoise gives zeros (and seed 0 for the
 // sampler's own noise). AddNoise noises a latent to the level of a σ list without sampling.
-import { prepareNoise, processIn, processOut, type Seed } from '../../../inference/sampling/index.ts';
+import { prepareNoise, processIn, processOut, TorchGenerator, type Seed } from '../../../inference/sampling/index.ts';
 import { isAllZero } from '../../../inference/sampling/latent-format.ts';
 import type { Latent } from '../../../inference/tensor.ts';
 import { Tensor } from '../../../inference/tensor.ts';
@@ -17,6 +17,11 @@ export interface NoiseObject {
   readonly seed: Seed;
   /** Initial noise for a latent of this shape. */
   generate(latent: Latent, shape: readonly number[]): Float32Array;
+  /**
+   * torch's global generator as ComfyUI leaves it after this noise (RandomNoise seeds it, DisableNoise leaves it
+   * wherever it was: here, seeded with 0), for samplers that call `torch.randn_like`.
+   */
+  globalGenerator(latent: Latent, shape: readonly number[]): TorchGenerator;
   toString(): string;
 }
 
@@ -30,6 +35,11 @@ export function randomNoise(seed: Seed): NoiseObject {
     kind: 'noise',
     seed,
     generate: (latent, shape) => prepareNoise(shape, seed, latent.batch_index),
+    globalGenerator(latent, shape) {
+      const generator = new TorchGenerator(seed);
+      prepareNoise(shape, seed, latent.batch_index, generator);
+      return generator;
+    },
     toString: () => `<NOISE random seed ${seed}>`,
   };
 }
@@ -38,6 +48,7 @@ export const EMPTY_NOISE: NoiseObject = {
   kind: 'noise',
   seed: 0,
   generate: (_latent, shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)),
+  globalGenerator: () => new TorchGenerator(0),
   toString: () => '<NOISE disabled>',
 };
 
