@@ -1,5 +1,5 @@
 // SamplerCustom / SamplerCustomAdvanced and the model-bound custom-sampling nodes on a real, tiny random-weight
-// SD1.5 checkpoint (scripts/make-test-checkpoint.ts), 8×8 latents (64×64 pixels), 2 steps. The custom path must
+// SD1.5 checkpoint (scripts/make-test-checkpoint.ts), 8×8 latents (64×64 pixels; 9×9 once), 2 steps. The custom path must
 // agree with KSampler where ComfyUI's definitions make them the same computation.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,8 @@ import { clipTextEncode } from '../../src/nodes/conditioning/clip-text-encode.ts
 import { checkpointLoaderSimple } from '../../src/nodes/loaders/checkpoint-loader.ts';
 import { inference } from '../../src/nodes/loaders/model-files.ts';
 import { InterruptedError, type NodeDefinition } from '../../src/nodes/node-definition.ts';
+import { emptyLatentImage } from '../../src/nodes/latent/empty-latent-image.ts';
+import { vaeDecode } from '../../src/nodes/latent/vae-codec.ts';
 import { samplingNodes } from '../../src/nodes/sampling/index.ts';
 import { TINY_SIZES, writeTestCheckpoint } from '../../scripts/make-test-checkpoint.ts';
 import { makeContext, makeServices } from '../helpers/node-context.ts';
@@ -22,6 +24,7 @@ const run = async (node: NodeDefinition | string, inputs: Record<string, unknown
   (await (typeof node === 'string' ? byName(node) : node).execute(inputs, ctx)) as any[];
 
 let model: any;
+let vae: unknown;
 let positive: unknown;
 let negative: unknown;
 let sigmas: Tensor;
@@ -34,7 +37,7 @@ before(async () => {
   for (const f of ['vocab.json', 'merges.txt']) cpSync(join(TOKENIZER, f), join(base, 'models/tokenizers/clip', f));
   await writeTestCheckpoint(join(base, 'models/checkpoints/tiny.safetensors'), { arch: 'sd15', sizes: TINY_SIZES });
   let clip: unknown;
-  [model, clip] = await run(checkpointLoaderSimple, { ckpt_name: 'tiny.safetensors' });
+  [model, clip, vae] = await run(checkpointLoaderSimple, { ckpt_name: 'tiny.safetensors' });
   [positive] = await run(clipTextEncode, { clip, text: 'a photo of a cat' });
   [negative] = await run(clipTextEncode, { clip, text: 'blurry' });
   [sigmas] = await run('BasicScheduler', { model, scheduler: 'normal', steps: 2, denoise: 1 });
@@ -93,6 +96,19 @@ describe('custom sampling on a tiny SD1.5 checkpoint', () => {
     // Euler's last step to σ = 0 lands on the prediction.
     assertClose(denoised.samples.data, out.samples.data, 1e-4, 'denoised_output');
     assert.notEqual(denoised, out);
+  });
+
+  it('KSampler and VAEDecode take latents that are not a multiple of 8 (a 72×72 image), as ComfyUI does', async () => {
+    const { kSampler } = await import('../../src/nodes/sampling/ksampler.ts');
+    const [latent] = await run(emptyLatentImage, { width: 72, height: 72, batch_size: 1 });
+    assert.deepEqual(latent.samples.shape, [1, 4, 9, 9]);
+    const [out] = await run(kSampler, {
+      model, seed: SEED, steps: 2, cfg: 7, sampler_name: 'euler', scheduler: 'normal', positive, negative, latent_image: latent, denoise: 1,
+    });
+    assert.deepEqual(out.samples.shape, [1, 4, 9, 9]);
+    const [image] = await run(vaeDecode, { samples: out, vae });
+    assert.deepEqual(image.shape, [1, 72, 72, 3]);
+    assert.ok(image.data.every((v: number) => v >= 0 && v <= 1));
   });
 
   it('SamplerLCMUpscale enlarges the latent while it samples, the same way every run', async () => {
