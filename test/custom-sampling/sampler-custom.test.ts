@@ -1,6 +1,6 @@
 // SamplerCustom / SamplerCustomAdvanced and the model-bound custom-sampling nodes on a real, tiny random-weight
-// SD1.5 checkpoint (scripts/make-test-checkpoint.ts), 8×8 latents (64×64 pixels; 9×9 once), 2 steps. The custom path must
-// agree with KSampler where ComfyUI's definitions make them the same computation.
+// SD1.5 checkpoint (scripts/make-test-checkpoint.ts), 8×8 latents (64×64 pixels; 9×9 once), 2 steps. The custom
+// path must agree with KSampler where ComfyUI's definitions make them the same computation.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';

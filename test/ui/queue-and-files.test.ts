@@ -1,7 +1,7 @@
 // The live side and the files side of the UI, in headless Chromium against a real server with the test nodes:
 // progress, latent previews and the running node while a prompt runs (inside a subgraph too), "control after
-// generate", the batch count, the queue panel (cancel, clear, interrupt), saving/listing/reopening workflows in user
-// data, reload persistence, API export.
+// generate", the batch count, queueing at the front, the queue panel (cancel, clear, interrupt), saving, listing and
+// reopening workflows in user data, reload persistence, API export.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -83,6 +83,14 @@ test('the queue panel cancels a pending prompt, clears the queue and interrupts 
   const queue = (await http(server, 'GET', '/queue')).json();
   assert.equal(queue.queue_pending.length, 2);
   assert.ok(!queue.queue_pending.some((item: unknown[]) => item[1] === firstPending));
+
+  // "Front" queues ahead of the pending prompts: ComfyUI numbers it negative.
+  await page.locator('#queue-front-button').click();
+  await page.waitForFunction(`document.querySelectorAll('#queue-pending li').length === 3`);
+  const pending = (await http(server, 'GET', '/queue')).json().queue_pending as [number, string][];
+  const next = [...pending].sort((a, b) => a[0] - b[0])[0]!;
+  assert.ok(next[0] < 0, `queued at the front, number ${next[0]}`);
+  assert.ok(!queue.queue_pending.some((item: unknown[]) => item[1] === next[1]), 'it is the new prompt');
 
   await page.locator('#clear-queue').click();
   await page.waitForFunction(`document.querySelectorAll('#queue-pending li').length === 0`);

@@ -53,15 +53,16 @@ export class App {
 
   /**
    * Queues the graph `count` times, as ComfyUI's batch count does: "control after generate" moves the seeds after
-   * each one, so every prompt differs. A refused prompt stops the batch and is shown on its nodes.
+   * each one, so every prompt differs. A refused prompt stops the batch and is shown on its nodes. `front` puts
+   * them ahead of the pending prompts.
    */
-  async queuePrompt(count = 1): Promise<void> {
+  async queuePrompt(count = 1, front = false): Promise<void> {
     this.errors.clear();
     for (let i = 0; i < count; i++) {
       const workflow = this.currentWorkflow();
       const prompt = workflowToPrompt(workflow, this.objectInfo);
       try {
-        const response = await api.queuePrompt(prompt, workflow, this.clientId);
+        const response = await api.queuePrompt(prompt, workflow, this.clientId, front);
         this.showNodeErrors(response.node_errors);
         applySeedControls(this.graph);
         this.onQueued();

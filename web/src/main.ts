@@ -39,7 +39,7 @@ async function start(): Promise<void> {
 
   const bar = toolbar(
     {
-      queue: (count) => void app.queuePrompt(count),
+      queue: (count, front) => void app.queuePrompt(count, front),
       interrupt: () => void api.interrupt().catch((err: Error) => reportError(err.message)),
       open: () => void pickWorkflowFile().then((file) => file && openDroppedFile({ canvas: app.canvas, openWorkflow, reportError }, file)),
       save: () => void workflows.save(),
@@ -68,7 +68,7 @@ async function start(): Promise<void> {
   keepWorkflowStored(() => app.currentWorkflow());
   acceptFileDrops({ canvas: app.canvas, openWorkflow, reportError });
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void app.queuePrompt(batchCount());
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void app.queuePrompt(batchCount(), event.shiftKey);
   });
 
   new ComfySocket(app.clientId, liveUpdates({ graph: app.graph, canvas: app.canvas, progress, queuePanel, gallery, errors, livePreview })).connect();

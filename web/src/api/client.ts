@@ -60,11 +60,12 @@ export const api = {
   queue: () => json<QueueState>('queue'),
   history: (maxItems = 50) => json<Record<string, HistoryEntry>>(`history?max_items=${maxItems}`),
 
-  async queuePrompt(prompt: ApiPrompt, workflow: Workflow, clientId: string): Promise<PromptResponse> {
+  /** POST /prompt; `front` queues it ahead of the pending prompts (ComfyUI's "Queue (Front)"). */
+  async queuePrompt(prompt: ApiPrompt, workflow: Workflow, clientId: string, front = false): Promise<PromptResponse> {
     const res = await fetch(apiUrl('prompt'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow } } }),
+      body: JSON.stringify({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow } }, ...(front ? { front: true } : {}) }),
     });
     const body = await res.json().catch(() => null);
     if (res.ok) return body as PromptResponse;

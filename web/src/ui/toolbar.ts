@@ -2,8 +2,8 @@
 import { h } from './dom.ts';
 
 export interface ToolbarActions {
-  /** Queues the graph `count` times (the batch count beside the Queue button). */
-  queue(count: number): void;
+  /** Queues the graph `count` times (the batch count beside the Queue button), at the end or the front. */
+  queue(count: number, front: boolean): void;
   interrupt(): void;
   open(): void;
   save(): void;
@@ -27,7 +27,8 @@ export function toolbar(actions: ToolbarActions, ...status: HTMLElement[]): HTML
     h('button', { id, title, class: extraClass, onclick }, label);
   return h('header', { id: 'toolbar' },
     h('span', { class: 'brand' }, 'comfy-ts'),
-    button('queue-button', 'Queue', 'Queue the graph (Ctrl+Enter)', () => actions.queue(batchCount()), 'primary'),
+    button('queue-button', 'Queue', 'Queue the graph (Ctrl+Enter)', () => actions.queue(batchCount(), false), 'primary'),
+    button('queue-front-button', 'Front', 'Queue the graph ahead of the pending prompts (Ctrl+Shift+Enter)', () => actions.queue(batchCount(), true)),
     h('input', { id: 'batch-count', type: 'number', min: '1', max: String(MAX_BATCH_COUNT), step: '1', value: '1', title: 'Batch count: how many times Queue queues the graph' }),
     button('interrupt-button', 'Interrupt', 'Stop the running prompt', actions.interrupt),
     h('span', { class: 'separator' }),
