@@ -5,6 +5,7 @@
 // RGBA is premultiplied around the resize, as Pillow does for RGBA/LA with any filter but NEAREST. Both passes run
 // through one SIMD kernel (resample-kernel.ts) with the same integer arithmetic, the horizontal one on transposed rows.
 import { resampleVertical, type ResampleCoefficients } from './resample-kernel.ts';
+import { transposeGrid } from './transpose.ts';
 
 export interface PilFilter {
   support: number;
@@ -69,24 +70,6 @@ function precompute(inSize: number, outSize: number, filter: PilFilter): Resampl
   return { ksize, bounds, weights };
 }
 
-/** [rows, cols, channels] pixels → [cols, rows, channels], in tiles so both sides stay in cache. */
-function transposePixels(src: Uint8Array, rows: number, cols: number, channels: number): Uint8Array {
-  const out = new Uint8Array(rows * cols * channels);
-  const TILE = 64;
-  for (let y0 = 0; y0 < rows; y0 += TILE) {
-    const y1 = Math.min(rows, y0 + TILE);
-    for (let x0 = 0; x0 < cols; x0 += TILE) {
-      const x1 = Math.min(cols, x0 + TILE);
-      for (let y = y0; y < y1; y++) {
-        for (let x = x0, s = (y * cols + x0) * channels, d = (x0 * rows + y) * channels; x < x1; x++, s += channels, d += rows * channels) {
-          for (let c = 0; c < channels; c++) out[d + c] = src[s + c]!;
-        }
-      }
-    }
-  }
-  return out;
-}
-
 /**
  * Resample.c's horizontal pass over `rows` rows from `rowFirst`: the same fixed-point sums along a row, done as the
  * vertical kernel's pass over the transposed rows (contiguous, SIMD) and transposed back.
@@ -95,9 +78,9 @@ function resampleHorizontal(
   src: Uint8Array, srcW: number, channels: number, rowFirst: number, rows: number, outW: number, c: ResampleCoefficients,
 ): Uint8Array {
   const rowBytes = srcW * channels;
-  const columns = transposePixels(src.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes), rows, srcW, channels);
+  const columns = transposeGrid(src.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes), new Uint8Array(rows * rowBytes), 1, rows, srcW, channels);
   const resampled = resampleVertical(columns, rows * channels, outW, c, 0);
-  return transposePixels(resampled, outW, rows, channels);
+  return transposeGrid(resampled, new Uint8Array(resampled.length), 1, outW, rows, channels);
 }
 
 

@@ -7,6 +7,7 @@ import { Tensor } from '../inference/tensor.ts';
 import { PIL_FILTERS, pilResize } from './pil-resample.ts';
 import { bislerpNCHW } from './bislerp.ts';
 import { bytesToUnit, toUint8Into } from './pixel-kernels.ts';
+import { transposeGrid } from './transpose.ts';
 
 export const UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'] as const;
 export const LATENT_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'bislerp'] as const;
@@ -120,33 +121,13 @@ export function cropNCHW(t: Tensor, x: number, y: number, cw: number, ch: number
 /** IMAGE [B,H,W,C] → [B,C,H,W]. */
 export function nhwcToNchw(t: Tensor): Tensor {
   const [b, h, w, c] = t.shape as [number, number, number, number];
-  const out = new Float32Array(t.size);
-  const src = t.data;
-  const hw = h * w;
-  for (let i = 0; i < b; i++) {
-    const base = i * hw * c;
-    for (let ch = 0; ch < c; ch++) {
-      const o = base + ch * hw;
-      for (let p = 0, s = base + ch; p < hw; p++, s += c) out[o + p] = src[s]!;
-    }
-  }
-  return new Tensor([b, c, h, w], out);
+  return new Tensor([b, c, h, w], transposeGrid(t.data, new Float32Array(t.size), b, h * w, c));
 }
 
 /** [B,C,H,W] → IMAGE [B,H,W,C]. */
 export function nchwToNhwc(t: Tensor): Tensor {
   const [b, c, h, w] = t.shape as [number, number, number, number];
-  const out = new Float32Array(t.size);
-  const src = t.data;
-  const hw = h * w;
-  for (let i = 0; i < b; i++) {
-    const base = i * hw * c;
-    for (let ch = 0; ch < c; ch++) {
-      const s0 = base + ch * hw;
-      for (let p = 0, o = base + ch; p < hw; p++, o += c) out[o] = src[s0 + p]!;
-    }
-  }
-  return new Tensor([b, h, w, c], out);
+  return new Tensor([b, h, w, c], transposeGrid(t.data, new Float32Array(t.size), b, c, h * w));
 }
 
 /** `common_upscale(image.movedim(-1,1), …).movedim(1,-1)` for an IMAGE [B,H,W,C]: the way image nodes call it. */

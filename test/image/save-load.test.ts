@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { Tensor } from '../../src/inference/tensor.ts';
-import { readPngText } from '../../src/imaging/png-text.ts';
+import { PNG_SIGNATURE, pngChunk, readPngText } from '../../src/imaging/png-text.ts';
 import { getSaveImagePath, normpath } from '../../src/imaging/save-path.ts';
 import { makeContext, makeServices } from '../helpers/node-context.ts';
 import { image, node, run } from './helpers.ts';
@@ -160,17 +160,9 @@ test('LoadImage: every frame of an animated file becomes a batch item', async ()
 test('LoadImage: 16-bit greyscale clips like Pillow\'s I;16 → RGB; opaque GIFs get the 64×64 mask', async () => {
   const ctx = ctxWith();
   // A 2×1 16-bit greyscale PNG written by hand: values 100 and 40000.
-  const chunk = (type: string, data: Buffer) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, 'latin1');
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
   const ihdr = Buffer.from([0, 0, 0, 2, 0, 0, 0, 1, 16, 0, 0, 0, 0]);
   const rows = Buffer.from([0, 0, 100, 0x9c, 0x40]);
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  const png = Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))]);
   writeFileSync(path.join(ctx.services.paths.inputDir, 'g16.png'), png);
   const [grey] = await run('LoadImage', { image: 'g16.png' }, ctx);
   assert.deepEqual(Array.from(grey.data), [100 / 255, 100 / 255, 100 / 255, 1, 1, 1].map(Math.fround));

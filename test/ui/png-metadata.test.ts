@@ -1,22 +1,14 @@
 // Reading a workflow back out of a PNG in the browser (web/src/io/png-metadata.ts): the tEXt chunks SaveImage
 // writes (Latin-1), UTF-8 tEXt from other tools, uncompressed iTXt, and non-PNG input.
 import assert from 'node:assert/strict';
-import { crc32 } from 'node:zlib';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { insertPngText } from '../../src/imaging/png-text.ts';
+import { insertPngText, pngChunk } from '../../src/imaging/png-text.ts';
 import { readPngText } from '../../web/src/io/png-metadata.ts';
 
 const tinyPng = () => sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } }).png().toBuffer();
 
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
+const chunk = pngChunk;
 
 /** Puts chunks right after IHDR (8-byte signature + 25-byte IHDR chunk). */
 const withChunks = (png: Buffer, ...chunks: Buffer[]) => Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
