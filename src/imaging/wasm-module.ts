@@ -17,7 +17,7 @@ export const simd = {
   i16x8ExtendLowI8x16U: 0x89, i16x8ExtendHighI8x16U: 0x8a,
   i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa,
   i32x4Splat: 0x11, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Mul: 0xb5,
-  f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4Div: 0xe7, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4U: 0xfb,
+  f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4U: 0xfb,
 } as const;
 
 export function uleb(n: number): number[] {

@@ -1,9 +1,9 @@
-// The SIMD pixel conversions against numpy's float32 semantics, value by value: every byte, the edge floats
+// The SIMD pixel conversions and `1 − x` against numpy's float32 semantics, value by value: every byte, the edge floats
 // (NaN, ±∞, out of range, just under an integer step), and sizes that are not a multiple of the 16-value
 // step or that span several chunks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesToUnit, toUint8Into } from '../../src/imaging/pixel-kernels.ts';
+import { bytesToUnit, oneMinusInto, toUint8Into } from '../../src/imaging/pixel-kernels.ts';
 
 /** numpy: `clip(np.float32(x) * np.float32(255), 0, 255).astype(np.uint8)`, NaN taken as 0. */
 function referenceByte(x: number): number {
@@ -54,4 +54,20 @@ test('toUint8Into truncates the float32 product and saturates, NaN → 0', () =>
   bytesToUnit(Uint8Array.from({ length: 256 }, (_, k) => k), unit);
   toUint8Into(unit, roundTrip);
   assert.deepEqual([...roundTrip], Array.from({ length: 256 }, (_, k) => k), 'bytes survive a round trip');
+});
+
+test('oneMinusInto is float32 1 − x for every value and every size, in place too', () => {
+  const edges = [NaN, -Infinity, Infinity, -0, 0, 1, -1, 1e-30, 0.1, 2 ** -24, 1 - 2 ** -24, 3.5e38];
+  for (const n of SIZES) {
+    const src = Float32Array.from({ length: n }, (_, i) => (i < edges.length ? edges[i]! : ((i * 7919) % 10007) / 3000 - 1.5));
+    const dst = new Float32Array(n).fill(7);
+    oneMinusInto(src, dst);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(dst[i], Math.fround(1 - src[i]!))) assert.fail(`n=${n} i=${i}: ${src[i]} → ${dst[i]}`);
+    }
+    oneMinusInto(dst, dst);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(dst[i], Math.fround(1 - Math.fround(1 - src[i]!)))) assert.fail(`in place, n=${n} i=${i}`);
+    }
+  }
 });

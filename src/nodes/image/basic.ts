@@ -1,6 +1,7 @@
 // ImageInvert, ImageBatch, ImagePadForOutpaint and EmptyImage (nodes.py).
 import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
+import { oneMinusInto } from '../../imaging/pixel-kernels.ts';
 import { upscaleImage } from '../../imaging/resize.ts';
 import { allocTensor, MAX_RESOLUTION, requireImage, requireInt } from '../utils/node-args.ts';
 
@@ -14,10 +15,9 @@ export const imageInvert: NodeDefinition = {
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
     const image = requireImage('image', inputs.image);
-    const src = image.data;
-    const dst = new Float32Array(src.length);
-    for (let i = 0; i < src.length; i++) dst[i] = 1 - src[i]!;
-    return [new Tensor(image.shape, dst)];
+    const inverted = new Tensor(image.shape);
+    oneMinusInto(image.data, inverted.data);
+    return [inverted];
   },
 };
 

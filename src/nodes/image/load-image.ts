@@ -1,7 +1,7 @@
 // LoadImage and LoadImageMask (nodes.py): read a file of the input folder (or an annotated `name [output]`
 // path) into IMAGE/MASK tensors. Both re-key their cache on the file's SHA-256 and validate that the file exists.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { NodeContext, NodeDefinition, NodeServices } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
@@ -20,10 +20,16 @@ function resolveImagePath(services: NodeServices, name: unknown): string {
   return file;
 }
 
+/**
+ * Files up to this size are read with one synchronous call: an async read is four threadpool hops (open, stat,
+ * read, close), ~0.1 ms each, where a 1 MB read from the page cache takes ~0.1 ms in all.
+ */
+const SYNC_READ_LIMIT = 1024 * 1024;
+
 async function readImageFile(services: NodeServices, name: unknown): Promise<Buffer> {
   const file = resolveImagePath(services, name);
   try {
-    return await readFile(file);
+    return statSync(file).size <= SYNC_READ_LIMIT ? readFileSync(file) : await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Invalid image file: ${String(name)}`);
     throw err;

@@ -1,5 +1,7 @@
 // Simple mask nodes (comfy_extras/nodes_mask.py): SolidMask, InvertMask, CropMask, ThresholdMask.
 import type { NodeDefinition } from '../node-definition.ts';
+import { Tensor } from '../../inference/tensor.ts';
+import { oneMinusInto } from '../../imaging/pixel-kernels.ts';
 import { allocTensor, MAX_RESOLUTION, requireInt, requireMask, requireNumber } from '../utils/node-args.ts';
 import { f32, mapTensor, slice } from '../utils/tensor-ops.ts';
 import { v3Float, v3Int, v3Socket } from '../utils/v3-io.ts';
@@ -31,7 +33,10 @@ export const invertMaskNode: NodeDefinition = {
   outputs: [{ type: 'MASK' }],
   execute(inputs) {
     requireMask('mask', inputs.mask);
-    return [mapTensor(inputs.mask, (v) => 1 - v)];
+    const mask = inputs.mask as Tensor; // the input's own shape, as ComfyUI's `1.0 - mask`
+    const inverted = new Tensor(mask.shape);
+    oneMinusInto(mask.data, inverted.data);
+    return [inverted];
   },
 };
 
