@@ -29,7 +29,9 @@ const SYNC_READ_LIMIT = 1024 * 1024;
 async function readImageFile(services: NodeServices, name: unknown): Promise<Buffer> {
   const file = resolveImagePath(services, name);
   try {
-    return statSync(file).size <= SYNC_READ_LIMIT ? readFileSync(file) : await readFile(file);
+    const stats = statSync(file);
+    // Only regular files: a FIFO would block the whole process on a synchronous read.
+    return stats.isFile() && stats.size <= SYNC_READ_LIMIT ? readFileSync(file) : await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Invalid image file: ${String(name)}`);
     throw err;
