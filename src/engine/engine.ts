@@ -89,10 +89,12 @@ class WorkerEngine implements Engine {
 
   deleteQueued(promptIds: readonly string[]): void {
     const removed = this.queueStore.delete(promptIds);
-    for (const e of removed) {
+    removed.forEach((e, i) => {
       this.emitStatus();
+      // ComfyUI wipes the queue when its only item goes, which announces the queue once more.
+      if (i === removed.length - 1 && this.queueStore.size === 0) this.emitStatus();
       this.dropWaiters(e.item[1], 'was removed from the queue');
-    }
+    });
   }
 
   clearQueue(): void {

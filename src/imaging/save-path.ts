@@ -46,6 +46,15 @@ function parseCounter(s: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Python's os.path.commonpath of two absolute paths: their longest shared run of whole segments. */
+function commonPath(a: string, b: string): string {
+  const x = a.split(path.sep).filter(Boolean);
+  const y = b.split(path.sep).filter(Boolean);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return path.sep + x.slice(0, n).join(path.sep);
+}
+
 /** Options for `getSaveImagePath`: `isInside` confines the folder after symlinks (FolderPaths.resolveInside). */
 export interface SavePathOptions {
   width?: number;
@@ -69,7 +78,7 @@ export function getSaveImagePath(filenamePrefix: string, outputDir: string, opti
   if (!confined || prefix.includes('\0')) {
     throw new Error(
       '**** ERROR: Saving image outside the output folder is not allowed.' +
-        `\n full_output_folder: ${fullOutputFolder}\n         output_dir: ${root}`,
+        `\n full_output_folder: ${fullOutputFolder}\n         output_dir: ${root}\n         commonpath: ${commonPath(root, fullOutputFolder)}`,
     );
   }
   const baseLen = prefix.slice(prefix.lastIndexOf('/') + 1).length; // Python's os.path.basename

@@ -85,6 +85,26 @@ describe('engine queue', () => {
   const h = harness({ maxHistory: 5 });
   after(() => h.engine.close());
 
+  test('deleting the last pending item announces the queue twice (wipe_queue, then queue_updated)', async () => {
+    const busy = await h.engine.submit({ prompt: blocker });
+    assert.ok(busy.ok);
+    await until(() => h.engine.queue().queue_running.length === 1);
+    const ids: string[] = [];
+    for (const name of ['a', 'b']) {
+      const o = await h.engine.submit({ prompt: show(name) });
+      if (o.ok) ids.push(o.prompt_id);
+    }
+    const remaining = (from: number) => h.messages.slice(from).map((m) => [m.type, (m.data as any).status.exec_info.queue_remaining]);
+    let from = h.messages.length;
+    h.engine.deleteQueued([ids[0]!]);
+    assert.deepEqual(remaining(from), [['status', 2]]);
+    from = h.messages.length;
+    h.engine.deleteQueued([ids[1]!]);
+    assert.deepEqual(remaining(from), [['status', 1], ['status', 1]]);
+    h.engine.interrupt();
+    if (busy.ok) await h.engine.waitFor(busy.prompt_id);
+  });
+
   test('a busy worker: pending order, front, explicit numbers, delete, clear', async () => {
     const busy = await h.engine.submit({ prompt: blocker });
     assert.ok(busy.ok);

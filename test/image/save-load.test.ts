@@ -51,6 +51,12 @@ test('SaveImage refuses prefixes that leave the output folder (.., absolute, sym
   for (const prefix of ['../escape', '/tmp/abs', 'a/../../x']) {
     await assert.rejects(async () => save(ctx, { images, filename_prefix: prefix }), /outside the output folder/, prefix);
   }
+  // ComfyUI's message names both folders and their common path.
+  const out = ctx.services.paths.outputDir;
+  await assert.rejects(async () => save(ctx, { images, filename_prefix: '../../escape/x' }), {
+    message: '**** ERROR: Saving image outside the output folder is not allowed.' +
+      `\n full_output_folder: ${path.resolve(out, '../../escape')}\n         output_dir: ${out}\n         commonpath: ${path.resolve(out, '../..')}`,
+  });
   symlinkSync(path.dirname(ctx.services.paths.outputDir), path.join(ctx.services.paths.outputDir, 'link'));
   await assert.rejects(async () => save(ctx, { images, filename_prefix: 'link/x' }), /outside the output folder/);
   // Normalised paths that stay inside are fine.
@@ -199,7 +205,15 @@ test('LoadImage: VALIDATE_INPUTS, IS_CHANGED (SHA-256) and confinement', async (
   writeFileSync(path.join(ctx.services.paths.inputDir, 'x.png'), await sharp({ create: { width: 1, height: 1, channels: 3, background: 'white' } }).png().toBuffer());
   assert.notEqual(await def.isChanged!({ image: 'x.png' }, ctx), h1);
   await assert.rejects(async () => run('LoadImage', { image: '../../etc/passwd' }, ctx), /Invalid image file/);
-  await assert.rejects(async () => run('LoadImage', { image: 'missing.png' }, ctx), /Invalid image file: missing.png/);
+  // A file gone after validation, or one no decoder knows, fails as Pillow's open does.
+  const missing = path.join(ctx.services.paths.inputDir, 'missing.png');
+  await assert.rejects(async () => run('LoadImage', { image: 'missing.png' }, ctx), { code: 'ENOENT', message: `[Errno 2] No such file or directory: '${missing}'` });
+  writeFileSync(path.join(ctx.services.paths.inputDir, 'corrupt.png'), 'not an image at all');
+  await assert.rejects(async () => run('LoadImage', { image: 'corrupt.png' }, ctx), {
+    name: 'PIL.UnidentifiedImageError',
+    message: `cannot identify image file '${path.join(ctx.services.paths.inputDir, 'corrupt.png')}'`,
+  });
+  await assert.rejects(async () => run('LoadImageMask', { image: 'corrupt.png', channel: 'alpha' }, ctx), { name: 'PIL.UnidentifiedImageError' });
 });
 
 test('LoadImage lists image files of input/ when given the services', () => {

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { NodeContext, NodeDefinition, NodeServices } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
-import { decodeImageFrames, framesToImageAndMask } from '../../imaging/codec.ts';
+import { decodeImageFrames, framesToImageAndMask, type DecodedImage } from '../../imaging/codec.ts';
+import { pyRepr } from '../utils/python-format.ts';
 import { requireChoice, requireString } from '../utils/node-args.ts';
 
 /** The services of a call that may pass either the services or a node context (validation has no context). */
@@ -33,8 +34,22 @@ async function readImageFile(services: NodeServices, name: unknown): Promise<Buf
     // Only regular files: a FIFO would block the whole process on a synchronous read.
     return stats.isFile() && stats.size <= SYNC_READ_LIMIT ? readFileSync(file) : await readFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Invalid image file: ${String(name)}`);
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // Python's FileNotFoundError, as Pillow's open raises it (the file went after validation).
+    throw Object.assign(new Error(`[Errno 2] No such file or directory: ${pyRepr(file)}`), { code: 'ENOENT' });
+  }
+}
+
+/** The frames of an input image; a file no decoder knows fails as Pillow's does. */
+async function decodeInputImage(services: NodeServices, name: unknown): Promise<DecodedImage> {
+  const bytes = await readImageFile(services, name);
+  try {
+    return await decodeImageFrames(bytes);
+  } catch (err) {
+    if (!/unsupported image format/.test((err as Error).message)) throw err;
+    const unidentified = new Error(`cannot identify image file ${pyRepr(resolveImagePath(services, name))}`);
+    unidentified.name = 'PIL.UnidentifiedImageError';
+    throw unidentified;
   }
 }
 
@@ -64,7 +79,7 @@ export const loadImage: NodeDefinition = {
   },
   outputs: [{ type: 'IMAGE' }, { type: 'MASK' }],
   async execute(inputs, ctx) {
-    const decoded = await decodeImageFrames(await readImageFile(ctx.services, inputs.image));
+    const decoded = await decodeInputImage(ctx.services, inputs.image);
     // MPO files (multi-picture JPEG) contribute their first picture only.
     const frames = decoded.format === 'mpo' ? decoded.frames.slice(0, 1) : decoded.frames;
     const { image, mask } = framesToImageAndMask(frames);
@@ -93,7 +108,7 @@ export const loadImageMask: NodeDefinition = {
   async execute(inputs, ctx) {
     const channel = requireChoice('channel', inputs.channel, MASK_CHANNELS);
     requireString('image', inputs.image);
-    const { frames } = await decodeImageFrames(await readImageFile(ctx.services, inputs.image));
+    const { frames } = await decodeInputImage(ctx.services, inputs.image);
     const f = frames[0]!;
     // The file is read as RGBA, so every channel exists (alpha = 255 when the file has none).
     const index = { red: 0, green: 1, blue: 2, alpha: 3 }[channel];
