@@ -31,8 +31,17 @@ export interface RunOutcome {
   meta: Record<string, UiMeta>;
 }
 
-/** Lets the HTTP server answer between nodes: a macrotask, so pending I/O callbacks run. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Lets the HTTP server answer between nodes, so an interrupt sent while a node held the thread lands before the
+ * next node starts (ComfyUI's HTTP thread would have set the flag). Three turns of the event loop: the first may
+ * only reach the check phase of the current iteration (a prompt starts from a request, in the poll phase); a
+ * request on a new connection is then accepted in one poll phase and read in the next.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await nextTurn();
+}
 
 /** The WebSocket target of a prompt: `extra_data.client_id` (null or absent: no client). */
 export function clientIdOf(extraData: Record<string, unknown>): string | null {

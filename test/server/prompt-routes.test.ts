@@ -1,6 +1,8 @@
 // POST/GET /prompt, /queue, /history, /interrupt, /free on a real server: status codes, bodies, leniency,
 // big integers, bad JSON, the /api mirror.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { connectWs, http, sleep, sleepWorkflow, startTestServer, type TestServer } from './helpers.ts';
 
@@ -172,6 +174,45 @@ test('history: paging, one entry, delete, clear', async () => {
   assert.deepEqual((await http(server, 'GET', `/history/${ids[1]}`)).json(), {});
   assert.equal((await post('/history', { clear: true })).status, 200);
   assert.deepEqual((await http(server, 'GET', '/history')).json(), {});
+});
+
+/**
+ * A client in a process of its own (this process serves the prompt and is held by the busy node): connects as
+ * `busy`, queues the prompt, sends the interrupt (on a new connection) as soon as node 1 starts, and prints the
+ * `execution_interrupted` data.
+ */
+const BUSY_CLIENT = `
+import WebSocket from ${JSON.stringify(createRequire(import.meta.url).resolve('ws'))};
+const [base, prompt] = [process.argv[1], JSON.parse(process.argv[2])];
+const ws = new WebSocket(base.replace('http', 'ws') + '/ws?clientId=busy');
+await new Promise((resolve) => ws.once('open', resolve));
+const post = (path, body) => fetch(base + path, { method: 'POST', body: JSON.stringify(body), headers: { connection: 'close' } });
+let id = null;
+ws.on('message', async (data, binary) => {
+  if (binary) return;
+  const m = JSON.parse(data.toString());
+  if (m.type === 'executing' && m.data.node === '1') await post('/interrupt', { prompt_id: m.data.prompt_id });
+  if (m.type === 'execution_interrupted') { console.log(JSON.stringify(m.data)); process.exit(0); }
+});
+id = (await (await post('/prompt', { prompt, client_id: 'busy' })).json()).prompt_id;
+`;
+
+test('an interrupt sent while a node holds the thread stops the prompt before its next node', async () => {
+  // ComfyUI answers HTTP on its own thread while a node runs and checks the flag before each node. Here the
+  // request waits for the busy node; the engine then turns the event loop (a new connection needs two turns:
+  // accept, then read) before it starts the next node.
+  const prompt = {
+    '1': { class_type: 'TestBusy', inputs: { value: 3, ms: 1500 } },
+    '2': { class_type: 'TestBusy', inputs: { value: ['1', 0], ms: 200 } },
+    '3': { class_type: 'TestShow', inputs: { value: ['2', 0] } },
+  };
+  const child = spawn(process.execPath, ['--input-type=module', '-e', BUSY_CLIENT, server.url, JSON.stringify(prompt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0);
+  const interrupted = JSON.parse(out);
+  assert.equal(interrupted.node_id, '2');
+  assert.deepEqual(interrupted.executed, ['1']);
 });
 
 test('POST /interrupt stops the running prompt; any body is fine', async () => {
