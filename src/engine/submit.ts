@@ -58,7 +58,8 @@ export async function submitPrompt(
     const p = priority(ctx, request);
     if ('error' in p) return rejected(p.error);
     if (!Object.hasOwn(request, 'prompt')) return rejected(promptErrors.noPrompt());
-    const prompt = request.prompt;
+    // An empty list validates as an empty prompt (ComfyUI iterates it and finds no outputs).
+    const prompt = Array.isArray(request.prompt) && request.prompt.length === 0 ? {} : request.prompt;
     if (!isPlainObject(prompt)) return rejected(promptErrors.notAnObject('the prompt is not a JSON object'));
     const promptId = Object.hasOwn(request, 'prompt_id') ? pyStr(request.prompt_id) : randomUUID();
     const targets = request.partial_execution_targets;

@@ -14,6 +14,10 @@ before(async () => {
       const pack = join(baseDir, 'custom_nodes', 'test_nodes');
       mkdirSync(join(pack, 'subgraphs'), { recursive: true });
       writeFileSync(join(pack, 'subgraphs', 'My Blueprint.json'), '{"nodes": []}');
+      // Hidden names, which ComfyUI's glob skips: a dot-file, and a pack folder starting with a dot.
+      writeFileSync(join(pack, 'subgraphs', '.hidden.json'), '{}');
+      mkdirSync(join(baseDir, 'custom_nodes', '.hidden_pack', 'subgraphs'), { recursive: true });
+      writeFileSync(join(baseDir, 'custom_nodes', '.hidden_pack', 'subgraphs', 'h.json'), '{}');
       mkdirSync(join(pack, 'web', 'js'), { recursive: true });
       writeFileSync(join(pack, 'web', 'js', 'ext.js'), 'console.log("hi")');
     },
@@ -120,6 +124,14 @@ test('/api/jobs lists queue and history with filters, sorting and paging', async
 
   assert.equal((await get('/api/jobs?status=failed')).json().jobs.length, 1);
   assert.equal((await get('/api/jobs?workflow_id=wf-0')).json().jobs.length, 2);
+  // As aiohttp reads them: an empty status list matches nothing, an empty workflow_id filters nothing, and a
+  // repeated parameter counts by its first value.
+  assert.equal((await get('/api/jobs?status=,')).json().pagination.total, 0);
+  assert.equal((await get('/api/jobs?status=')).json().pagination.total, 4);
+  assert.equal((await get('/api/jobs?workflow_id=')).json().pagination.total, 4);
+  assert.equal((await get('/api/jobs?status=failed&status=x')).json().jobs.length, 1);
+  assert.equal((await get('/api/jobs?workflow_id=wf-0&workflow_id=wf-1')).json().jobs.length, 2);
+  assert.equal((await get('/api/jobs?limit=1&limit=x&sort_by=created_at&sort_by=x')).json().jobs.length, 1);
   const page = (await get('/api/jobs?limit=2&offset=1&sort_order=asc')).json();
   assert.equal(page.jobs.length, 2);
   assert.deepEqual(page.pagination, { offset: 1, limit: 2, total: 4, has_more: true });

@@ -72,11 +72,17 @@ test('bad JSON and non-object bodies are 400 with a ComfyUI-shaped error', async
     assert.deepEqual(json.error.extra_info, {});
     assert.deepEqual(json.node_errors, {});
   }
+  // Each still takes a queue number, as ComfyUI's handler counts before it looks for a prompt.
+  const numberNow = async () => (await post('/prompt', { prompt: sleepWorkflow(1, 1, 1) })).json().number as number;
+  const before = await numberNow();
   for (const body of ['[1,2]', '"text"', '42', 'null']) {
     const res = await http(server, 'POST', '/prompt', { body });
     assert.equal(res.status, 400, body);
-    assert.equal(res.json().error.type, 'no_prompt');
+    assert.deepEqual(res.json(), { error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} }, node_errors: {} });
   }
+  assert.equal(await numberNow(), before + 5);
+  // An empty list for a prompt is an empty prompt: no outputs.
+  assert.equal((await post('/prompt', { prompt: [] })).json().error.type, 'prompt_no_outputs');
 });
 
 test('a missing prompt is no_prompt; an invalid one gets node_errors', async () => {

@@ -157,24 +157,34 @@ describe('POST /upload/mask', () => {
     assert.equal(plain.statusCode, 200, plain.body);
   });
 
-  it('refuses bad original references with 400 and writes nothing', async () => {
-    const cases = [
-      undefined,
-      'not json',
-      JSON.stringify({ subfolder: 'sub' }),
-      JSON.stringify({ filename: '../orig.png' }),
-      JSON.stringify({ filename: '/etc/passwd' }),
-      JSON.stringify({ filename: 'orig.png', subfolder: '../..' }),
-      JSON.stringify({ filename: 'orig.png', type: 'models' }),
-      JSON.stringify({ filename: 'missing.png', subfolder: 'sub' }),
-    ];
-    for (const ref of cases) {
+  it('refuses malformed original references with 400 and writes nothing', async () => {
+    for (const ref of [undefined, 'not json', JSON.stringify({ subfolder: 'sub' })]) {
       const parts: Part[] = [{ name: 'image', filename: 'bad.png', data: await mask(1) }];
       if (ref !== undefined) parts.push({ name: 'original_ref', value: ref });
       const res = await send(parts);
       assert.equal(res.statusCode, 400, `${ref}: ${res.body}`);
     }
     assert.equal(existsSync(path.join(f.paths.inputDir, 'bad.png')), false);
+  });
+
+  it('answers 200 and writes nothing when the original cannot be used, as ComfyUI does', async () => {
+    const cases = [
+      { filename: '' },
+      { filename: '../orig.png' },
+      { filename: '/etc/passwd' },
+      { filename: 'orig.png', subfolder: '../..' },
+      { filename: 'orig.png', type: 'models' },
+      { filename: 'missing.png', subfolder: 'sub' },
+    ];
+    for (const ref of cases) {
+      const res = await send([
+        { name: 'image', filename: 'unused.png', data: await mask(1) },
+        { name: 'original_ref', value: JSON.stringify(ref) },
+      ]);
+      assert.equal(res.statusCode, 200, `${JSON.stringify(ref)}: ${res.body}`);
+      assert.deepEqual(JSON.parse(res.body), { name: 'unused.png', subfolder: '', type: 'input' });
+    }
+    assert.equal(existsSync(path.join(f.paths.inputDir, 'unused.png')), false);
   });
 
   it('refuses a mask of another size with 400', async () => {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HistoryEntry, QueueItem } from '../../engine/engine-api.ts';
 import type { RouteContext } from '../context.ts';
+import { queryValue } from './files/http-helpers.ts';
 import { parsePyInt } from './queue.ts';
 
 type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed';
@@ -107,15 +108,18 @@ const duration = (j: Job) =>
 
 export async function jobRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   app.get('/api/jobs', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
+    // A repeated parameter counts by its first value, as aiohttp's `query.get`.
+    const query = Object.fromEntries(
+      ['status', 'workflow_id', 'sort_by', 'sort_order', 'limit', 'offset'].map((key) => [key, queryValue(request.query, key)]),
+    ) as Record<string, string | undefined>;
     const bad = (error: string) => reply.code(400).send({ error });
 
     let statuses: readonly string[] = STATUSES;
-    if (query.status !== undefined) {
-      const wanted = query.status.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
-      const unknown = wanted.filter((s) => !STATUSES.includes(s as JobStatus));
+    if (query.status) {
+      // `status=,` filters on an empty list: no job matches (ComfyUI's `if status_param:` then a list).
+      statuses = query.status.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
+      const unknown = statuses.filter((s) => !STATUSES.includes(s as JobStatus));
       if (unknown.length > 0) return bad(`Invalid status value(s): ${unknown.join(', ')}. Valid values: ${STATUSES.join(', ')}`);
-      if (wanted.length > 0) statuses = wanted;
     }
     const sortBy = (query.sort_by ?? 'created_at').toLowerCase();
     if (sortBy !== 'created_at' && sortBy !== 'execution_duration') return bad("sort_by must be 'created_at' or 'execution_duration'");
@@ -135,7 +139,7 @@ export async function jobRoutes(app: FastifyInstance, ctx: RouteContext): Promis
     }
 
     let jobs = allJobs(ctx).filter((j) => statuses.includes(j.status as string));
-    if (query.workflow_id !== undefined) jobs = jobs.filter((j) => j.workflow_id === query.workflow_id);
+    if (query.workflow_id) jobs = jobs.filter((j) => j.workflow_id === query.workflow_id); // an empty id filters nothing
     const key = sortBy === 'created_at' ? (j: Job) => numberOr0(j.create_time) : duration;
     const sign = sortOrder === 'asc' ? 1 : -1;
     jobs.sort((a, b) => sign * (key(a) - key(b)));

@@ -13,12 +13,13 @@ export async function promptRoutes(app: FastifyInstance, ctx: RouteContext): Pro
   app.post('/prompt', async (request, reply) => {
     const body = request.body;
     if (body instanceof InvalidJsonBody) return reply.code(400).send(errorResponse('invalid_json', body.message));
-    if (!isPlainObject(body)) return reply.code(400).send(errorResponse('no_prompt'));
-    const outcome = await engine.submit(body);
+    // Any JSON goes to the engine: a body that is not an object is no_prompt there, after taking a queue number
+    // as ComfyUI's handler does.
+    const outcome = await engine.submit(body as Record<string, unknown>);
     // The engine logs why a prompt is invalid, as ComfyUI does.
     if (!outcome.ok) return reply.code(400).send({ error: outcome.error, node_errors: outcome.node_errors });
     // An explicit `number` is float(number) in ComfyUI, and echoed as a float (`5.0`).
-    const isFloat = outcome.numberIsFloat ?? 'number' in body;
+    const isFloat = outcome.numberIsFloat ?? (isPlainObject(body) && 'number' in body);
     const number = isFloat && typeof outcome.number === 'number' ? pyFloat(outcome.number) : outcome.number;
     return { prompt_id: outcome.prompt_id, number, node_errors: outcome.node_errors };
   });

@@ -24,10 +24,12 @@ function listDir(dir: string): string[] {
 export function scanSubgraphs(customNodesDirs: readonly string[]): Map<string, SubgraphEntry> {
   const entries = new Map<string, SubgraphEntry>();
   for (const root of customNodesDirs) {
+    // glob's `*/subgraphs/*.json`: `*` matches no name that starts with a dot.
     for (const pack of listDir(root)) {
+      if (pack.startsWith('.')) continue;
       const folder = join(root, pack, 'subgraphs');
       for (const file of listDir(folder)) {
-        if (!file.endsWith('.json')) continue;
+        if (!file.endsWith('.json') || file.startsWith('.')) continue;
         const path = join(folder, file).replaceAll('\\', '/');
         try {
           if (!statSync(path).isFile()) continue;

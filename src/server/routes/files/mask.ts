@@ -7,8 +7,12 @@ import type { FolderPaths } from '../../../storage/folder-paths.ts';
 import { splitAnnotation } from '../../../storage/folder-paths.ts';
 import { insertPngText, isPng, readPngText } from '../../../imaging/png-text.ts';
 
-/** The original image's path, or a message saying why it cannot be used. */
-export async function resolveOriginal(paths: FolderPaths, originalRef: string | undefined): Promise<{ file: string } | string> {
+/**
+ * The original image a mask upload refers to: its file, `null` when ComfyUI writes nothing but still answers 200
+ * (an empty, absolute or `..` name, an unknown type, a subfolder that escapes, a missing file), or the message of
+ * a malformed reference (ComfyUI fails with a 500 on those; here they are a 400).
+ */
+export async function resolveOriginal(paths: FolderPaths, originalRef: string | undefined): Promise<{ file: string | null } | string> {
   if (originalRef === undefined) return 'original_ref is required';
   let ref: unknown;
   try {
@@ -19,17 +23,16 @@ export async function resolveOriginal(paths: FolderPaths, originalRef: string | 
   if (!ref || typeof ref !== 'object' || typeof (ref as { filename?: unknown }).filename !== 'string') {
     return 'original_ref needs a "filename"';
   }
+  const nothing = { file: null };
   const { filename, type = 'output', subfolder = '' } = ref as { filename: string; type?: unknown; subfolder?: unknown };
   const split = splitAnnotation(filename);
-  if (split.name === '') return 'original_ref filename is empty';
-  if (split.name.startsWith('/') || split.name.includes('..')) return 'Invalid original_ref filename';
+  if (split.name === '' || split.name.startsWith('/') || split.name.includes('..')) return nothing;
   const root = paths.dirForType(split.type ?? String(type));
-  if (root === null) return `Invalid original_ref type: ${String(type)}`;
+  if (root === null) return nothing;
   const file = paths.resolveInside(root, path.join(typeof subfolder === 'string' ? subfolder : '', split.name));
-  if (file === null) return 'Invalid original_ref path';
+  if (file === null) return nothing;
   const st = await stat(file).catch(() => null);
-  if (!st?.isFile()) return 'The original image does not exist';
-  return { file };
+  return st?.isFile() ? { file } : nothing;
 }
 
 export async function compositeMask(originalFile: string, maskBytes: Buffer): Promise<Buffer> {

@@ -37,7 +37,7 @@ export const uploadRoutes: FastifyPluginAsync<FileRoutesOptions> = async (app, {
     return handleUpload(request, reply, paths, maxUploadBytes, async (form) => {
       const original = await resolveOriginal(paths, form.fields.original_ref);
       if (typeof original === 'string') throw new UploadError(400, original);
-      return compositeMask(original.file, form.image!.data);
+      return original.file === null ? null : compositeMask(original.file, form.image!.data);
     });
   });
 };
@@ -47,7 +47,8 @@ async function handleUpload(
   reply: FastifyReply,
   paths: FolderPaths,
   maxUploadBytes: number,
-  render: (form: UploadForm) => Promise<Buffer>,
+  /** The bytes to write; null writes nothing (the name is still chosen and answered, as ComfyUI does). */
+  render: (form: UploadForm) => Promise<Buffer | null>,
 ): Promise<FastifyReply> {
   try {
     const form = await readForm(request, maxUploadBytes);
@@ -60,7 +61,7 @@ async function handleUpload(
     const bytes = await render(form); // validates a mask's original before anything is written
     const overwrite = form.fields.overwrite === 'true' || form.fields.overwrite === '1';
     const name = await chooseName(paths, root, subfolder, form.image.filename, form.image.data, overwrite);
-    if (name.write) {
+    if (name.write && bytes !== null) {
       await writeFileAtomic(name.target, bytes).catch((err: NodeJS.ErrnoException) => {
         throw new UploadError(400, `Cannot write ${name.filename}: ${err.code ?? err.message}`);
       });
