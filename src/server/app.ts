@@ -70,6 +70,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
   await app.register(responseHeaderHooks, { compress: options.compressResponses, contentSecurityPolicy: options.disableApiNodes });
+  // aiohttp's `{name}` matches one character or more, so `/history/` is a 404 there; find-my-way matches it with an
+  // empty parameter. (A `*` tail may be empty in both.)
+  app.addHook('onRequest', (request, reply, done) => {
+    const params = request.params as Record<string, string>;
+    for (const key in params) {
+      if (key !== '*' && params[key] === '') return void reply.code(404).type('text/plain; charset=utf-8').send('404: Not Found');
+    }
+    done();
+  });
 
   const featureFlags = () => ({
     supports_preview_metadata: true,

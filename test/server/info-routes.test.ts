@@ -192,6 +192,12 @@ test('/ and /api/ serve the front page; unknown paths are 404 text', async () =>
   const missing = await get('/no/such/thing');
   assert.equal(missing.status, 404);
   assert.equal(missing.text, '404: Not Found');
+  // A route parameter needs at least one character, as in aiohttp.
+  for (const path of ['/history/', '/object_info/', '/global_subgraphs/', '/api/jobs/', '/userdata/', '/internal/files/']) {
+    const res = await get(path);
+    assert.equal(res.status, 404, path);
+    assert.equal(res.text, '404: Not Found', path);
+  }
 });
 
 test('the file routes are mounted under / and /api', async () => {

@@ -45,14 +45,14 @@ describe('user data files', () => {
     assert.equal((await get('/userdata?dir=..%2F..')).body, 'Invalid directory');
   });
 
-  it('GET /userdata/{file} returns the bytes; %2F separates folders; 404 when missing', async () => {
+  it('GET /userdata/{file} returns the bytes; %2F separates folders; 404 when missing, 403 for a folder', async () => {
     const res = await get('/userdata/workflows%2Fsub%2Fb.json');
     assert.equal(res.statusCode, 200);
     assert.equal(res.body, '{"b":2}');
     assert.equal(res.headers['content-type'], 'application/json');
     assert.equal((await get('/api/userdata/workflows%252Fa.json')).body, '{"a":1}');
     assert.equal((await get('/userdata/workflows%2Fnope.json')).statusCode, 404);
-    assert.equal((await get('/userdata/workflows')).statusCode, 404);
+    assert.equal((await get('/userdata/workflows')).statusCode, 403, 'a folder is not a file (aiohttp FileResponse: 403)');
   });
 
   it('POST /userdata/{file} stores the raw body, creating folders, and answers the relative path', async () => {

@@ -60,7 +60,8 @@ export const userDataRoutes: FastifyPluginAsync<FileRoutesOptions> = async (app,
     const resolved = pathParam(request, reply, request.params.file, true);
     if (resolved === null) return reply;
     const st = await stat(resolved.path).catch(() => null);
-    if (!st?.isFile()) return sendEmpty(reply, 404);
+    if (!st) return sendEmpty(reply, 404);
+    if (!st.isFile()) return sendEmpty(reply, 403); // aiohttp's FileResponse refuses what is not a regular file
     return sendFile(request, reply, resolved.path, st, { contentType: safeContentType(resolved.path) });
   });
 
