@@ -31,7 +31,8 @@ export interface NodeOutputSpec {
   type: string | readonly (string | number)[];
   /** The output's name (RETURN_NAMES); defaults to the type string. */
   name?: string;
-  isList?: boolean;
+  /** OUTPUT_IS_LIST; null is reported as null and behaves as false (a V3 output left at `is_output_list=None`). */
+  isList?: boolean | null;
   tooltip?: string;
   /** V3 match-type output (type COMFY_MATCHTYPE_V3): its template id, reported in `output_matchtypes`. */
   matchType?: string;

@@ -72,7 +72,7 @@ export function nodeInfo(def: NodeDefinition, services?: NodeServices): NodeInfo
     for (const [name, type] of Object.entries(def.inputs.hidden)) input.hidden[name] = v3 ? [type] : type;
   }
   const output = def.outputs.map((o) => (v3 && typeof o.type !== 'string' ? 'COMBO' : o.type));
-  const outputIsList = def.outputs.map((o) => o.isList ?? false);
+  const outputIsList = def.outputs.map((o) => (o.isList === undefined ? false : o.isList));
   const outputName = def.outputs.map((o) => o.name ?? (typeof o.type === 'string' ? o.type : 'COMBO'));
   const head = { input, input_order: inputOrder, output, output_is_list: outputIsList, output_name: outputName };
   if (v3) {

@@ -38,6 +38,11 @@ test('/object_info lists every node, /object_info/{class} one or none', async ()
   assert.deepEqual(Object.keys(one.json()), ['TestSleep']);
   assert.deepEqual(one.json().TestSleep, info.TestSleep);
   assert.deepEqual((await get('/object_info/NoSuchNode')).json(), {});
+  // One node's entry is the same as in the full list, file lists read from the disk included.
+  writeFileSync(join(server.baseDir, 'input', 'listed.png'), '');
+  const full = (await get('/object_info')).json().LoadImage;
+  assert.ok(full.input.required.image[0].includes('listed.png'));
+  assert.deepEqual((await get('/object_info/LoadImage')).json().LoadImage, full);
 });
 
 test('/system_stats has ComfyUI\'s shape with Node.js and ONNX Runtime versions', async () => {

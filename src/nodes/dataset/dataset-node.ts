@@ -33,7 +33,8 @@ function processingNode(kind: 'image' | 'text', spec: ProcessingNode): NodeDefin
   const output: NodeOutputSpec = {
     type: kind === 'image' ? 'IMAGE' : 'STRING',
     name: main,
-    isList: spec.outputIsList ?? (kind === 'image' ? group : false),
+    // Image nodes default to their mode; text nodes pass their unset `is_output_list` (None) through.
+    isList: spec.outputIsList ?? (kind === 'image' ? group : null),
     tooltip: kind === 'image' ? 'Processed images' : 'Processed texts',
   };
   return {

@@ -111,10 +111,17 @@ export const replaceVideoLatentFramesNode: NodeDefinition = {
   name: 'ReplaceVideoLatentFrames',
   inputs: {
     required: {
-      destination: v3Socket('LATENT'),
-      index: v3Int({ default: 0, min: -MAX_RESOLUTION, max: MAX_RESOLUTION, step: 1 }),
+      destination: v3Socket('LATENT', { tooltip: 'The destination latent where frames will be replaced.' }),
+      index: v3Int({
+        default: 0, min: -MAX_RESOLUTION, max: MAX_RESOLUTION, step: 1,
+        tooltip: 'The starting latent frame index in the destination latent where the source latent frames will be placed. Negative values count from the end.',
+      }),
     },
-    optional: { source: v3Socket('LATENT') },
+    optional: {
+      source: v3Socket('LATENT', {
+        tooltip: 'The source latent providing frames to insert into the destination latent. If not provided, the destination latent is returned unchanged.',
+      }),
+    },
   },
   outputs: [{ type: 'LATENT' }],
   execute(inputs) {

@@ -15,6 +15,7 @@ export const maskPreviewNode: NodeDefinition = {
   category: 'mask',
   name: 'MaskPreview',
   displayName: 'Preview Mask',
+  description: 'Saves the input images to your ComfyUI output directory.', // sic, ComfyUI's text
   outputNode: true,
   inputs: { required: { mask: v3Socket('MASK') }, hidden: { ...V3_OUTPUT_HIDDEN } },
   outputs: [],

@@ -2,6 +2,7 @@
 // mask, normal pass, camera, optional recording) as a LOAD_3D value of annotated file names and loads them as
 // LoadImage does; Preview3D hands a model path, a camera and an optional background image back to the viewer.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeDefinition, NodeServices } from '../node-definition.ts';
 import { encodePng, imageItemToUint8 } from '../../imaging/codec.ts';
@@ -14,10 +15,16 @@ import { videoFromFile } from '../video/video-value.ts';
 
 const MODEL_EXTENSIONS = ['.gltf', '.glb', '.obj', '.fbx', '.stl'];
 
-/** Model files anywhere under input/3d, as `3d/<relative path>`. */
+/** Model files anywhere under input/3d, as `3d/<relative path>`; the folder is created first, as ComfyUI's schema does. */
 function list3dFiles(services?: NodeServices): string[] {
   if (!services) return [];
-  const files = walkFiles(path.join(services.paths.inputDir, '3d')).files;
+  const folder = path.join(services.paths.inputDir, '3d');
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch {
+    // a read-only input folder lists what it has
+  }
+  const files = walkFiles(folder).files;
   return files.filter((f) => MODEL_EXTENSIONS.includes(extensionOf(f))).map((f) => `3d/${f}`).sort(compareCodePoints);
 }
 

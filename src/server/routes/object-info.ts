@@ -13,7 +13,7 @@ export async function objectInfoRoutes(app: FastifyInstance, ctx: RouteContext):
     const def = registry.get(name);
     if (!def) return {};
     try {
-      return { [name]: nodeInfo(def) };
+      return { [name]: nodeInfo(def, registry.services) }; // with the services: lists read from the disk
     } catch (err) {
       ctx.logger.error(`[ERROR] An error occurred while retrieving information for the '${name}' node: ${(err as Error).message}`);
       return {};

@@ -9,7 +9,8 @@ import { requireModel } from '../ksampler.ts';
 import { makeSampler, type SamplerObject } from './sampler-object.ts';
 
 const SAMPLER_NODE = { schemaFormat: 'v3', pythonModule: 'comfy_extras.nodes_custom_sampler', category: 'sampling/custom_sampling/samplers' } as const;
-const knob = (d: number, max = 100.0, min = 0.0): InputSpec => v3Float({ default: d, min, max, step: 0.01, round: false });
+const knob = (d: number, max = 100.0, min = 0.0, tooltip?: string): InputSpec =>
+  v3Float({ default: d, min, max, step: 0.01, round: false, ...(tooltip === undefined ? {} : { tooltip }) });
 const ETA = knob(1.0);
 const S_NOISE = knob(1.0);
 const NOISE_DEVICE = v3Combo(['gpu', 'cpu']);
@@ -138,7 +139,12 @@ const SEEDS2_SOLVERS = ['phi_1', 'phi_2'] as const;
 
 export const samplerSeeds2 = samplerNode(
   'SamplerSEEDS2',
-  { solver_type: v3Combo(SEEDS2_SOLVERS), eta: ETA, s_noise: S_NOISE, r: knob(0.5, 1.0, 0.01) },
+  {
+    solver_type: v3Combo(SEEDS2_SOLVERS),
+    eta: knob(1.0, 100.0, 0.0, 'Stochastic strength'),
+    s_noise: knob(1.0, 100.0, 0.0, 'SDE noise multiplier'),
+    r: knob(0.5, 1.0, 0.01, 'Relative step size for the intermediate stage (c2 node)'),
+  },
   (inputs) =>
     makeSampler('seeds_2', {
       solverType: requireChoice('solver_type', inputs.solver_type, SEEDS2_SOLVERS),
@@ -146,4 +152,9 @@ export const samplerSeeds2 = samplerNode(
       sNoise: num(inputs, 's_noise'),
       r: num(inputs, 'r'),
     }),
+  {
+    description:
+      'This sampler node can represent multiple samplers:\n\nseeds_2\n- default setting\n\nexp_heun_2_x0\n- solver_type=phi_2, r=1.0, eta=0.0\n\n' +
+      'exp_heun_2_x0_sde\n- solver_type=phi_2, r=1.0, eta=1.0, s_noise=1.0',
+  },
 );
