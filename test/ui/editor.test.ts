@@ -231,10 +231,17 @@ test('nodes turned into a subgraph run as "instance:inner" nodes, and the saved 
   await screenshot(page, '04c-subgraph');
 
   await page.locator('#queue-button').click();
-  for (let i = 0; i < 200 && !existsSync(join(server.baseDir, 'output', 'in-subgraph_00001_.png')); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(existsSync(join(server.baseDir, 'output', 'in-subgraph_00001_.png')), 'the subgraph ran');
-  const history = (await http(server, 'GET', '/history')).json();
-  const entry = Object.values(history).find((e: any) => Object.values(e.prompt[2]).some((n: any) => n.inputs.filename_prefix === 'in-subgraph')) as any;
+  // The history entry, not the file: SaveImage writes the file before the prompt ends and is recorded.
+  const findEntry = async () => Object.values((await http(server, 'GET', '/history')).json())
+    .find((e: any) => Object.values(e.prompt[2]).some((n: any) => n.inputs.filename_prefix === 'in-subgraph')) as any;
+  let entry = await findEntry();
+  for (let i = 0; i < 400 && !entry; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    entry = await findEntry();
+  }
+  assert.ok(entry, 'the subgraph ran');
+  assert.equal(entry.status.status_str, 'success');
+  assert.ok(existsSync(join(server.baseDir, 'output', 'in-subgraph_00001_.png')));
   assert.deepEqual(Object.keys(entry.prompt[2]).sort(), ['1', `${instance.id}:2`, `${instance.id}:3`]);
 
   // Reopened from its JSON, the instance is a subgraph node again and converts the same way.
