@@ -21,7 +21,7 @@ import { activeProvider } from '../inference/onnx/session.ts';
 import { resolveWebRoot } from '../server/routes/web-root.ts';
 import { Terminal } from '../server/terminal.ts';
 import { COMFYUI_VERSION, COMFY_TS_VERSION } from '../server/version.ts';
-import { createFolderPaths, type FolderPaths } from '../storage/folder-paths.ts';
+import { cleanupTemp, createFolderPaths, type FolderPaths } from '../storage/folder-paths.ts';
 import type { CliArgs } from './args.ts';
 
 export const DEFAULT_BASE_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,9 +107,11 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     inputDir: args.inputDirectory ?? undefined,
     tempDir: args.tempDirectory ?? undefined,
     userDir: args.userDirectory ?? undefined,
+    installExtraModelPaths: join(DEFAULT_BASE_DIR, 'extra_model_paths.yaml'),
     extraModelPathsConfig: args.extraModelPathsConfig,
     warn: (m) => logger.warn(m),
   });
+  cleanupTemp(paths); // as ComfyUI's main.py: the temp folder starts empty, and goes at exit
   const services: NodeServices = {
     paths,
     options: { disableMetadata: args.disableMetadata, previewMethod: args.previewMethod, previewSize: args.previewSize, cpu: args.cpu },
@@ -203,6 +205,7 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
       }
       await app.close();
       await engine.close();
+      cleanupTemp(paths, { recreate: false });
       logs.close();
     })());
   return { app, engine, paths, logs, port, urls, close };

@@ -59,7 +59,12 @@ export interface FolderPathsOptions {
   tempDir?: string;
   /** `--user-directory` */
   userDir?: string;
-  /** `--extra-model-paths-config`, in order, after `<baseDir>/extra_model_paths.yaml` (loaded when present). */
+  /**
+   * The install folder's extra_model_paths.yaml (ComfyUI reads the one beside main.py, whatever --base-directory
+   * says); loaded first when it exists.
+   */
+  installExtraModelPaths?: string;
+  /** `--extra-model-paths-config`, in order, after the install folder's file. */
   extraModelPathsConfig?: string[];
   /** Create the directories ComfyUI creates at start-up (default true). */
   createDirectories?: boolean;
@@ -94,7 +99,7 @@ export function createFolderPaths(options: FolderPathsOptions): FolderPaths {
   const userDir = path.resolve(options.userDir ?? path.join(baseDir, 'user'));
 
   const folders = defaultModelFolders(path.join, baseDir);
-  const yamlFiles = [path.join(baseDir, 'extra_model_paths.yaml')].filter((f) => existsSync(f));
+  const yamlFiles = [options.installExtraModelPaths ?? ''].filter((f) => f !== '' && existsSync(f));
   for (const file of [...yamlFiles, ...(options.extraModelPathsConfig ?? [])]) {
     for (const entry of loadExtraModelPaths(file, warn)) addModelFolderPath(folders, entry.folder, entry.path, entry.isDefault);
   }

@@ -1,8 +1,9 @@
 // Command-line options that change what the server does: --front-end-root, the built-in page, TLS, several
-// --listen addresses, --disable-all-custom-nodes (and its whitelist), --extra-model-paths-config, --output-directory.
+// --listen addresses, --disable-all-custom-nodes (and its whitelist), --extra-model-paths-config, --output-directory,
+// and the temp folder emptied at start-up and removed at exit.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,22 @@ test('folder flags reach the folder paths', async () => {
     await server.close();
     rmSync(extra, { recursive: true, force: true });
   }
+});
+
+test('the temp folder starts empty and is removed at exit, as ComfyUI does', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'comfy-ts-temp-'));
+  mkdirSync(join(outside, 'temp', 'sub'), { recursive: true });
+  writeFileSync(join(outside, 'temp', 'stale.png'), 'x');
+  writeFileSync(join(outside, 'temp', 'sub', 'x.png'), 'x');
+  const server = await startTestServer(['--temp-directory', outside], { testNodes: false });
+  try {
+    assert.deepEqual(readdirSync(join(outside, 'temp')), []);
+    writeFileSync(join(outside, 'temp', 'preview.png'), 'x');
+  } finally {
+    await server.close();
+  }
+  assert.equal(existsSync(join(outside, 'temp')), false);
+  rmSync(outside, { recursive: true, force: true });
 });
 
 test('names that resolve only to loopback count as loopback', async () => {

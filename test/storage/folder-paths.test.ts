@@ -143,12 +143,16 @@ describe('extra_model_paths.yaml', () => {
     assert.equal(entries[1].path, path.join(homedir(), 'm', 'v'));
   });
 
-  it('loads <base>/extra_model_paths.yaml automatically, before --extra-model-paths-config files', () => {
+  it("loads the install folder's extra_model_paths.yaml first (not the base directory's), then the --extra-model-paths-config files", () => {
     const base = tempBase();
-    writeFileSync(path.join(base, 'extra_model_paths.yaml'), 'a:\n  loras: /first\n');
+    const install = tempBase();
+    writeFileSync(path.join(install, 'extra_model_paths.yaml'), 'a:\n  loras: /first\n');
+    writeFileSync(path.join(base, 'extra_model_paths.yaml'), 'c:\n  loras: /ignored\n');
     const second = path.join(base, 'second.yaml');
     writeFileSync(second, 'b:\n  loras: /second\n');
-    const paths = createFolderPaths({ baseDir: base, extraModelPathsConfig: [second], ...quiet });
+    const installExtraModelPaths = path.join(install, 'extra_model_paths.yaml');
+    const paths = createFolderPaths({ baseDir: base, installExtraModelPaths, extraModelPathsConfig: [second], ...quiet });
+    assert.ok(!paths.modelFolderPaths('loras').includes('/ignored'));
     const loras = paths.modelFolderPaths('loras');
     assert.deepEqual(loras.slice(1, 3), ['/first', '/second']);
   });
