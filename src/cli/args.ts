@@ -1,6 +1,8 @@
 // Parses the command line the way ComfyUI's argparse parser does: `--flag value` and `--flag=value`, unique
 // prefixes (`--list` = `--listen`), optional values, repeatable lists, mutually exclusive groups, and on any
 // mistake a usage line plus `error: …` with exit code 2.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CacheOptions } from '../engine/cache/index.ts';
 import type { LogLevel } from '../server/logger.ts';
 import { OPTIONS, type OptionSpec } from './options.ts';
@@ -52,16 +54,29 @@ const byName = new Map(OPTIONS.map((o) => [o.name, o]));
 const dest = (o: OptionSpec) => o.name.replaceAll('-', '_');
 const looksLikeValue = (arg: string | undefined) => arg !== undefined && (!arg.startsWith('-') || /^-\d+(\.\d+)?$|^-\.\d+$/.test(arg));
 
-function findOption(flag: string): OptionSpec {
+/** The option a flag names, exactly or by a unique prefix (`help` counts, as argparse's own); null if none. */
+function findOption(flag: string): OptionSpec | 'help' | null {
   const name = flag.slice(2);
+  if (name === 'help') return 'help';
   const exact = byName.get(name);
   if (exact) return exact;
-  const candidates = OPTIONS.filter((o) => o.name.startsWith(name));
-  if (candidates.length === 1 && name.length > 0) return candidates[0]!;
-  if (candidates.length > 1 && name.length > 0) {
-    throw new CliUsageError(`ambiguous option: ${flag} could match ${candidates.map((c) => `--${c.name}`).join(', ')}`);
+  if (name.length === 0) return null;
+  const candidates = [...(('help'.startsWith(name)) ? ['help'] : []), ...OPTIONS.filter((o) => o.name.startsWith(name)).map((o) => o.name)];
+  if (candidates.length > 1) throw new CliUsageError(`ambiguous option: ${flag} could match ${candidates.map((c) => `--${c}`).join(', ')}`);
+  if (candidates.length === 0) return null;
+  return candidates[0] === 'help' ? 'help' : byName.get(candidates[0]!)!;
+}
+
+/** ComfyUI's `is_valid_directory`, with its messages. */
+function checkDirectory(path: string): string | null {
+  if (!existsSync(path)) return `The path '${path}' does not exist.`;
+  if (!statSync(path).isDirectory()) return `'${path}' is not a directory.`;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    return `You do not have read permissions for '${path}'.`;
   }
-  throw new CliUsageError(`unrecognized arguments: ${flag}`);
+  return null;
 }
 
 function convert(option: OptionSpec, raw: string): unknown {
@@ -74,8 +89,12 @@ function convert(option: OptionSpec, raw: string): unknown {
     const n = Number(raw);
     if (raw.trim() === '' || Number.isNaN(n)) throw new CliUsageError(`${label}: invalid float value: '${raw}'`);
     value = n;
+  } else if (option.type === 'directory') {
+    const problem = checkDirectory(raw);
+    if (problem) throw new CliUsageError(`${label}: ${problem}`);
   }
   if (option.choices && !option.choices.includes(raw)) {
+    if (option.choiceType) throw new CliUsageError(`${label}: invalid ${option.choiceType} value: '${raw}'`);
     throw new CliUsageError(`${label}: invalid choice: '${raw}' (choose from ${option.choices.map((c) => `'${c}'`).join(', ')})`);
   }
   return value;
@@ -99,6 +118,12 @@ function readFlags(argv: readonly string[]): Map<OptionSpec, unknown> | null {
     }
     const eq = arg.indexOf('=');
     const option = findOption(eq >= 0 ? arg.slice(0, eq) : arg);
+    if (option === 'help') return null;
+    if (option === null) {
+      // argparse collects every unknown flag (and the values after it) and names them all.
+      unrecognized.push(arg);
+      continue;
+    }
     const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
     const label = `argument --${option.name}`;
     if (option.group) {
@@ -131,6 +156,9 @@ function readFlags(argv: readonly string[]): Map<OptionSpec, unknown> | null {
         given.set(option, [...previous, ...takeValues(1, Infinity).map((v) => convert(option, v))]);
         break;
       }
+      case 'many-last':
+        given.set(option, takeValues(1, Infinity).map((v) => convert(option, v)));
+        break;
       case 'any': {
         const values = takeValues(0, Infinity).map((v) => convert(option, v));
         given.set(option, values.length > 0 ? values : option.const);
@@ -181,7 +209,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     multiUser: v<boolean>('multi-user'),
     verbose: v<LogLevel>('verbose'),
     logStdout: v<boolean>('log-stdout'),
-    frontEndRoot: str('front-end-root'),
+    frontEndRoot: str('front-end-root') === null ? null : resolve(str('front-end-root')!),
     dontPrintServer: v<boolean>('dont-print-server'),
     quickTestForCi: v<boolean>('quick-test-for-ci'),
     compressResponses: v<boolean>('enable-compress-response-body'),
@@ -205,6 +233,7 @@ function usageFor(option: OptionSpec): string {
     case 'optional':
       return `--${option.name} [${meta}]`;
     case 'many':
+    case 'many-last':
       return `--${option.name} ${meta} [${meta} ...]`;
     case 'any':
       return `--${option.name} [${meta} ...]`;

@@ -10,16 +10,21 @@ export type Arity =
   | 'optional'
   /** `--flag V [V …]`, each occurrence appended (argparse nargs='+', action='append' flattened) */
   | 'many'
+  /** `--flag V [V …]`, the last occurrence wins (argparse nargs='+' without append) */
+  | 'many-last'
   /** `--flag [V …]` → const when bare */
   | 'any';
 
-export type ValueType = 'string' | 'int' | 'float';
+/** `directory`: an existing, readable folder (ComfyUI's `is_valid_directory`). */
+export type ValueType = 'string' | 'int' | 'float' | 'directory';
 
 export interface OptionSpec {
   name: string;
   arity: Arity;
   type?: ValueType;
   choices?: readonly string[];
+  /** With choices: argparse's message names this type (`invalid PerformanceFeature value`) instead of `invalid choice`. */
+  choiceType?: string;
   default?: unknown;
   /** The value of a bare `optional`/`any` flag. */
   const?: unknown;
@@ -35,6 +40,7 @@ const TORCH = 'PyTorch device/memory settings do not apply: inference runs on ON
 const DTYPE = 'weight and compute precision are chosen by the ONNX Runtime graphs';
 const ATTENTION = 'the attention implementation is chosen by ONNX Runtime';
 const NOT_YET = 'not supported by comfy-ts';
+const PERFORMANCE_FEATURES = ['fp16_accumulation', 'fp8_matrix_mult', 'cublas_ops', 'autotune'] as const;
 
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'listen', arity: 'optional', default: '127.0.0.1', const: '0.0.0.0,::', metavar: 'IP', help: 'Address(es) to listen on, comma separated; bare flag = 0.0.0.0,:: (all interfaces).' },
@@ -48,8 +54,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'output-directory', arity: 'one', metavar: 'DIR', help: 'Output directory.' },
   { name: 'temp-directory', arity: 'one', metavar: 'DIR', help: 'Temp directory (the temp folder is DIR/temp).' },
   { name: 'input-directory', arity: 'one', metavar: 'DIR', help: 'Input directory.' },
-  { name: 'auto-launch', arity: 'flag', help: 'Open the UI in the default browser.', ignored: 'comfy-ts never opens a browser', group: 'launch' },
-  { name: 'disable-auto-launch', arity: 'flag', help: 'Do not open a browser.', group: 'launch' },
+  { name: 'auto-launch', arity: 'flag', help: 'Open the UI in the default browser.', ignored: 'comfy-ts never opens a browser' },
+  { name: 'disable-auto-launch', arity: 'flag', help: 'Do not open a browser.' },
   { name: 'cuda-device', arity: 'one', type: 'int', metavar: 'DEVICE_ID', help: 'CUDA device to use.', ignored: TORCH },
   { name: 'default-device', arity: 'one', type: 'int', metavar: 'DEFAULT_DEVICE_ID', help: 'Default device.', ignored: TORCH },
   { name: 'cuda-malloc', arity: 'flag', help: 'Use cudaMallocAsync.', ignored: TORCH, group: 'cuda-malloc' },
@@ -86,13 +92,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   ),
   { name: 'cpu', arity: 'flag', help: 'Run everything on the CPU.', group: 'vram' },
   { name: 'reserve-vram', arity: 'one', type: 'float', metavar: 'RESERVE_VRAM', help: 'VRAM in GB to keep free.', ignored: TORCH },
-  { name: 'async-offload', arity: 'optional', type: 'int', const: 2, metavar: 'NUM_STREAMS', help: 'Asynchronous weight offloading.', ignored: TORCH, group: 'offload' },
-  { name: 'disable-async-offload', arity: 'flag', help: 'Disable asynchronous offloading.', ignored: TORCH, group: 'offload' },
+  { name: 'async-offload', arity: 'optional', type: 'int', const: 2, metavar: 'NUM_STREAMS', help: 'Asynchronous weight offloading.', ignored: TORCH },
+  { name: 'disable-async-offload', arity: 'flag', help: 'Disable asynchronous offloading.', ignored: TORCH },
   { name: 'force-non-blocking', arity: 'flag', help: 'Non-blocking tensor transfers.', ignored: TORCH },
   { name: 'default-hashing-function', arity: 'one', choices: ['md5', 'sha1', 'sha256', 'sha512'], default: 'sha256', help: 'Hash used to detect duplicate uploads.', ignored: 'uploads are compared with sha256' },
   { name: 'disable-smart-memory', arity: 'flag', help: 'Unload models after every prompt.', ignored: TORCH },
   { name: 'deterministic', arity: 'flag', help: 'Deterministic algorithms.', ignored: TORCH },
-  { name: 'fast', arity: 'any', const: ['fp16_accumulation', 'fp8_matrix_mult', 'cublas_ops', 'autotune'], metavar: 'FAST', help: 'Unsafe speed-ups.', ignored: TORCH },
+  { name: 'fast', arity: 'any', choices: PERFORMANCE_FEATURES, choiceType: 'PerformanceFeature', const: [...PERFORMANCE_FEATURES], metavar: 'FAST', help: 'Unsafe speed-ups.', ignored: TORCH },
   { name: 'mmap-torch-files', arity: 'flag', help: 'mmap .ckpt/.pt files.', ignored: NOT_YET },
   { name: 'disable-mmap', arity: 'flag', help: 'Do not mmap safetensors.', ignored: NOT_YET },
   { name: 'disable-pinned-memory', arity: 'flag', help: 'Disable pinned memory.', ignored: TORCH },
@@ -101,14 +107,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'windows-standalone-build', arity: 'flag', help: 'Portable build conveniences.', ignored: NOT_YET },
   { name: 'disable-metadata', arity: 'flag', help: 'Do not embed the prompt and workflow in saved files.' },
   { name: 'disable-all-custom-nodes', arity: 'flag', help: 'Do not load custom nodes.' },
-  { name: 'whitelist-custom-nodes', arity: 'many', default: [], metavar: 'WHITELIST_CUSTOM_NODES', help: 'Custom node folders still loaded with --disable-all-custom-nodes.' },
+  { name: 'whitelist-custom-nodes', arity: 'many-last', default: [], metavar: 'WHITELIST_CUSTOM_NODES', help: 'Custom node folders still loaded with --disable-all-custom-nodes.' },
   { name: 'disable-api-nodes', arity: 'flag', help: 'No API nodes; adds a Content-Security-Policy header.' },
   { name: 'multi-user', arity: 'flag', help: 'Per-user storage selected by the comfy-user header.' },
   { name: 'verbose', arity: 'optional', choices: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'], default: 'INFO', const: 'DEBUG', metavar: 'LEVEL', help: 'Log level.' },
   { name: 'log-stdout', arity: 'flag', help: 'Send normal logs to stdout (errors still to stderr).' },
   { name: 'front-end-version', arity: 'one', default: 'comfyanonymous/ComfyUI@latest', metavar: 'OWNER/REPO@VERSION', help: 'Frontend release to download.', ignored: 'use --front-end-root' },
-  { name: 'front-end-root', arity: 'one', metavar: 'DIR', help: 'Serve the web UI from this folder.' },
-  { name: 'user-directory', arity: 'one', metavar: 'DIR', help: 'User data directory.' },
+  { name: 'front-end-root', arity: 'one', type: 'directory', metavar: 'DIR', help: 'Serve the web UI from this folder.' },
+  { name: 'user-directory', arity: 'one', type: 'directory', metavar: 'DIR', help: 'User data directory.' },
   { name: 'enable-compress-response-body', arity: 'flag', help: 'Gzip JSON and text responses.' },
   { name: 'comfy-api-base', arity: 'one', default: 'https://api.comfy.org', metavar: 'URL', help: 'Base URL of API nodes.', ignored: 'comfy-ts has no API nodes' },
   { name: 'database-url', arity: 'one', metavar: 'URL', help: 'Database location.', ignored: 'comfy-ts uses no database' },

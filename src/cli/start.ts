@@ -1,6 +1,6 @@
 // Start-up as ComfyUI's main.py does it: folders, node registry (+ custom nodes), engine, server, listening on
 // every --listen address, and the start-up lines ending in "To see the GUI go to: …".
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { totalmem } from 'node:os';
@@ -112,6 +112,8 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     warn: (m) => logger.warn(m),
   });
   cleanupTemp(paths); // as ComfyUI's main.py: the temp folder starts empty, and goes at exit
+  // ComfyUI's Load3D builds its schema while the nodes load, which creates input/3d (folder lists then show it).
+  mkdirSync(join(paths.inputDir, '3d'), { recursive: true });
   const services: NodeServices = {
     paths,
     options: { disableMetadata: args.disableMetadata, previewMethod: args.previewMethod, previewSize: args.previewSize, cpu: args.cpu },
@@ -176,11 +178,12 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
 
   const extra: Server[] = [];
   const [first, ...rest] = args.listen;
-  const hasIpv4 = args.listen.some((a) => !a.includes(':'));
+  // IPv6 addresses bind IPv6 only, as asyncio's create_server does for ComfyUI (`--listen ::` leaves IPv4 alone).
+  const ipv6Only = (address: string) => address.includes(':');
   try {
-    await app.listen({ host: first!, port: args.port, ipv6Only: first!.includes(':') && hasIpv4 });
+    await app.listen({ host: first!, port: args.port, ipv6Only: ipv6Only(first!) });
     const port = (app.server.address() as { port: number }).port;
-    for (const address of rest) extra.push(await listenExtra(app, address, port, address.includes(':') && hasIpv4, tls));
+    for (const address of rest) extra.push(await listenExtra(app, address, port, ipv6Only(address), tls));
   } catch (err) {
     await Promise.all(extra.map((s) => new Promise((ok) => s.close(ok))));
     await app.close();

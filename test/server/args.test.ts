@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliUsageError, parseArgs, usageError } from '../../src/cli/args.ts';
 
@@ -44,18 +47,20 @@ test('bare --listen means every interface; a list is split', () => {
 });
 
 test('values, optional values and flags', () => {
+  const user = mkdtempSync(join(tmpdir(), 'comfy-ts-user-'));
+  const web = mkdtempSync(join(tmpdir(), 'comfy-ts-web-'));
   const a = args([
     '--port=9001', '--base-directory', '/b', '--output-directory', '/o', '--input-directory', '/i', '--temp-directory', '/t',
-    '--user-directory', '/u', '--enable-cors-header', '--max-upload-size', '12.5', '--cpu', '--disable-metadata',
+    '--user-directory', user, '--enable-cors-header', '--max-upload-size', '12.5', '--cpu', '--disable-metadata',
     '--preview-method', 'taesd', '--preview-size', '256', '--verbose', '--multi-user', '--dont-print-server',
-    '--disable-all-custom-nodes', '--front-end-root', '/web', '--enable-compress-response-body',
+    '--disable-all-custom-nodes', '--front-end-root', web, '--enable-compress-response-body',
   ]);
   assert.equal(a.port, 9001);
   assert.equal(a.baseDirectory, '/b');
   assert.equal(a.outputDirectory, '/o');
   assert.equal(a.inputDirectory, '/i');
   assert.equal(a.tempDirectory, '/t');
-  assert.equal(a.userDirectory, '/u');
+  assert.equal(a.userDirectory, user);
   assert.equal(a.corsOrigin, '*');
   assert.equal(a.maxUploadSizeMb, 12.5);
   assert.equal(a.maxUploadSizeGiven, true);
@@ -67,7 +72,7 @@ test('values, optional values and flags', () => {
   assert.equal(a.multiUser, true);
   assert.equal(a.dontPrintServer, true);
   assert.equal(a.disableAllCustomNodes, true);
-  assert.equal(a.frontEndRoot, '/web');
+  assert.equal(a.frontEndRoot, web);
   assert.equal(a.compressResponses, true);
   assert.equal(args(['--enable-cors-header', 'http://example.com']).corsOrigin, 'http://example.com');
   assert.equal(args(['--verbose', 'WARNING']).verbose, 'WARNING');
@@ -87,9 +92,27 @@ test('cache flags', () => {
   assert.match(usage(['--cache-lru', '5', '--cache-none']), /argument --cache-none: not allowed with argument --cache-lru/);
 });
 
-test('unique prefixes are accepted, ambiguous ones are not', () => {
+test('unique prefixes are accepted, ambiguous ones are not (--help counts)', () => {
   assert.equal(args(['--por', '1234']).port, 1234);
   assert.match(usage(['--fp']), /ambiguous option: --fp could match/);
+  assert.match(usage(['--h']), /ambiguous option: --h could match --help, --highvram/);
+  assert.equal(parseArgs(['--hel']).help, true);
+});
+
+test('--user-directory and --front-end-root must be existing folders; a relative web root is made absolute', () => {
+  assert.match(usage(['--user-directory', '/no/such/dir']), /argument --user-directory: The path '\/no\/such\/dir' does not exist\./);
+  const file = join(mkdtempSync(join(tmpdir(), 'comfy-ts-file-')), 'f');
+  writeFileSync(file, '');
+  assert.match(usage(['--front-end-root', file]), /argument --front-end-root: '.*' is not a directory\./);
+  const web = mkdtempSync(join(tmpdir(), 'comfy-ts-web-'));
+  assert.equal(args(['--front-end-root', relative(process.cwd(), web)]).frontEndRoot, web);
+});
+
+test('as in cli_args.py: the launch and offload pairs may both be given, the last whitelist wins, --fast checks its values', () => {
+  args(['--auto-launch', '--disable-auto-launch', '--async-offload', '--disable-async-offload']);
+  assert.deepEqual(args(['--whitelist-custom-nodes', 'a', 'b', '--whitelist-custom-nodes', 'c']).whitelistCustomNodes, ['c']);
+  assert.deepEqual(args(['--fast', 'autotune']).values.fast, ['autotune']);
+  assert.match(usage(['--fast', 'foo']), /argument --fast: invalid PerformanceFeature value: 'foo'/);
 });
 
 test('ignored flags are accepted with a note', () => {
@@ -101,6 +124,7 @@ test('ignored flags are accepted with a note', () => {
 
 test('mistakes are argparse errors', () => {
   assert.match(usage(['--no-such-flag']), /unrecognized arguments: --no-such-flag/);
+  assert.match(usage(['--foo', 'bar', '--port', '1', '--baz']), /unrecognized arguments: --foo bar --baz$/);
   assert.match(usage(['stray']), /unrecognized arguments: stray/);
   assert.match(usage(['--port', 'abc']), /argument --port: invalid int value: 'abc'/);
   assert.match(usage(['--port']), /argument --port: expected one argument/);

@@ -1,7 +1,7 @@
 // The request gate: anti-CSRF origin check, cross-site and opaque origins, DNS rebinding, CORS, 413,
 // cache-control, compression, CSP — for HTTP requests and WebSocket upgrades.
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { cacheControlFor } from '../../src/server/hooks/response-headers.ts';
 import { hostAndOriginDiffer, parseHostHeader, parseOrigin } from '../../src/server/hooks/host-origin.ts';
@@ -138,10 +138,13 @@ describe('--enable-cors-header', () => {
     assert.match(features.text, /"max_upload_size":1048576\.0/);
   });
 
-  test('JSON is gzipped for clients that accept it; CSP is added with --disable-api-nodes', async () => {
+  test('JSON is compressed for clients that accept it (deflate first, as aiohttp); CSP is added with --disable-api-nodes', async () => {
     const res = await http(server, 'GET', '/object_info', { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(res.headers['content-encoding'], 'gzip');
     assert.ok(Object.keys(JSON.parse(gunzipSync(res.body).toString())).length > 10);
+    const browser = await http(server, 'GET', '/object_info', { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    assert.equal(browser.headers['content-encoding'], 'deflate');
+    assert.deepEqual(JSON.parse(inflateSync(browser.body).toString()), JSON.parse(gunzipSync(res.body).toString()));
     assert.match(String(res.headers['content-security-policy']), /^default-src 'self';/);
     assert.equal((await http(server, 'GET', '/prompt')).headers['content-encoding'], undefined);
   });

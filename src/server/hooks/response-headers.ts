@@ -1,6 +1,6 @@
 // Headers decided after the handler ran: ComfyUI's cache-control rules (api.md §1.2 item 1), the CSP header of
-// --disable-api-nodes (changes-0.8.0 §1.1) and gzip for JSON/text with --enable-compress-response-body.
-import { gzipSync } from 'node:zlib';
+// --disable-api-nodes (changes-0.8.0 §1.1) and deflate/gzip for JSON/text with --enable-compress-response-body.
+import { deflateSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -46,14 +46,16 @@ async function responseHeaders(app: FastifyInstance, options: ResponseHeaderOpti
 }
 
 function compress(acceptEncoding: string | undefined, reply: import('fastify').FastifyReply, payload: unknown): unknown {
-  if (!acceptEncoding?.includes('gzip') || reply.hasHeader('content-encoding')) return payload;
+  // aiohttp tries its codings in order (deflate, then gzip) against the Accept-Encoding text.
+  const coding = acceptEncoding?.includes('deflate') ? 'deflate' : acceptEncoding?.includes('gzip') ? 'gzip' : null;
+  if (coding === null || reply.hasHeader('content-encoding')) return payload;
   const type = String(reply.getHeader('content-type') ?? '');
   if (!type.startsWith('application/json') && !type.startsWith('text/plain')) return payload;
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
   if (payload.length === 0) return payload;
-  reply.header('content-encoding', 'gzip');
+  reply.header('content-encoding', coding);
   reply.removeHeader('content-length');
-  return gzipSync(payload);
+  return coding === 'deflate' ? deflateSync(payload) : gzipSync(payload);
 }
 
 export const responseHeaderHooks = fp(responseHeaders, { name: 'comfy-response-headers' });
