@@ -49,6 +49,9 @@ describe('custom node helper routes', () => {
       },
       fr: { hello: 'bonjour' },
     });
+    // Built once, as ComfyUI caches build_translations: a locale added later shows after a restart.
+    put(path.join(f.base, 'custom_nodes', 'pack-b/locales/it/main.json'), { ciao: 'ciao' });
+    assert.deepEqual((await f.app.inject({ url: '/i18n' })).json(), res.json());
   });
 
   it('serves example workflow files under /api/workflow_templates/<package>/ only', async () => {

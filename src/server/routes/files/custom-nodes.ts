@@ -17,7 +17,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export const customNodeRoutes: FastifyPluginAsync<FileRoutesOptions & { underApi: boolean }> = async (app, { paths, underApi }) => {
   app.get('/workflow_templates', async () => workflowTemplates(paths));
-  app.get('/i18n', async () => translations(paths));
+  app.get('/i18n', async () => cachedTranslations(paths));
 
   if (underApi) {
     app.get<{ Params: { module: string; '*': string } }>('/workflow_templates/:module/*', async (request, reply) => {
@@ -30,6 +30,14 @@ export const customNodeRoutes: FastifyPluginAsync<FileRoutesOptions & { underApi
     });
   }
 };
+
+/** Built once per server, as ComfyUI's `@lru_cache` on build_translations: locale files read at the first request. */
+const translationCache = new WeakMap<FolderPaths, Json>();
+function cachedTranslations(paths: FolderPaths): Json {
+  let cached = translationCache.get(paths);
+  if (cached === undefined) translationCache.set(paths, (cached = translations(paths)));
+  return cached;
+}
 
 /** Package folders (not hidden) of every `custom_nodes` search path, sorted per path. */
 function packages(paths: FolderPaths): string[] {
