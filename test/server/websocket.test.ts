@@ -33,6 +33,7 @@ test('feature_flags: the first message is answered, later ones are not', async (
   const ws = await connectWs(server.wsUrl() + '?clientId=flags');
   await ws.waitFor((m) => m.type === 'status');
   ws.socket.send('not json');
+  ws.socket.send('[1]'); // not an object: ComfyUI fails on it before the first-message slot is used
   ws.socket.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
   const reply = await ws.waitFor((m) => m.type === 'feature_flags');
   assert.deepEqual(reply.data, { supports_preview_metadata: true, max_upload_size: 104857600, extension: { manager: { supports_v4: true } } });
@@ -111,6 +112,14 @@ test('previews are type 4 for clients that declared supports_preview_metadata, e
   assert.equal(meta.image_type, 'image/jpeg');
   assert.deepEqual(frameTypes(legacy.binary), [1, 1]);
   assert.equal(legacy.binary[0]!.readUInt32BE(4), 1, 'format 1 = JPEG');
+
+  // Without a client_id the previews are broadcast, and as type 1 to everyone (ComfyUI asks no socket's flags).
+  const [modernBefore, legacyBefore] = [modern.binary.length, legacy.binary.length];
+  const c = await submit({ prompt: sleepWorkflow(10, 20, 2, { preview: true }) });
+  await server.engine.waitFor(c);
+  for (let i = 0; i < 100 && (modern.binary.length < modernBefore + 2 || legacy.binary.length < legacyBefore + 2); i++) await sleep(20);
+  assert.deepEqual(frameTypes(modern.binary.slice(modernBefore)), [1, 1]);
+  assert.deepEqual(frameTypes(legacy.binary.slice(legacyBefore)), [1, 1]);
   modern.close();
   legacy.close();
 });

@@ -88,14 +88,16 @@ export class ClientHub {
   }
 
   sendBinary(frame: EngineBinaryFrame): void {
-    const pick = (client: WsClient) =>
-      frame.previewFallback !== undefined && client.featureFlags.supports_preview_metadata !== true ? frame.previewFallback : frame.frame;
     if (frame.clientId !== null) {
       const client = this.clients.get(frame.clientId);
-      if (client) this.sendTo(client, pick(client));
+      const wantsMetadata = client?.featureFlags.supports_preview_metadata === true;
+      if (client) this.sendTo(client, frame.previewFallback !== undefined && !wantsMetadata ? frame.previewFallback : frame.frame);
       return;
     }
-    for (const client of this.clients.values()) this.sendTo(client, pick(client));
+    // A prompt without a client broadcasts: ComfyUI asks the feature of no socket (sid None), so every socket gets
+    // the plain type-1 preview.
+    const broadcast = frame.previewFallback ?? frame.frame;
+    for (const client of this.clients.values()) this.sendTo(client, broadcast);
   }
 
   broadcastStatus(): void {
@@ -140,8 +142,9 @@ export class ClientHub {
       this.options.logger.warn(`Invalid message from websocket client ${client.sid}: ${(err as Error).message}`);
       return;
     }
+    // Only an object uses up the first-message slot (ComfyUI's `data.get` raises on anything else, before it does).
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return;
     client.firstMessageSeen = true;
-    if (typeof message !== 'object' || message === null) return;
     const { type, data: flags } = message as { type?: unknown; data?: unknown };
     if (type !== 'feature_flags') return;
     client.featureFlags = typeof flags === 'object' && flags !== null && !Array.isArray(flags) ? (flags as Record<string, unknown>) : {};
