@@ -76,10 +76,19 @@ export interface EngineListeners {
   finished?(info: PromptFinished): void;
 }
 
+/** How the server runs a prompt beyond what its request says (not part of ComfyUI's API). */
+export interface SubmitOptions {
+  /**
+   * Record the UI of cached output nodes in the history entry even without a client. ComfyUI records it only for
+   * prompts with a client_id; the blocking API needs the image of a run that was entirely cached.
+   */
+  recordCachedOutputs?: boolean;
+}
+
 export interface Engine {
   readonly registry: NodeRegistry;
   /** Validates and enqueues (api.md §3.4); synchronous except for IS_CHANGED/VALIDATE_INPUTS hooks. */
-  submit(request: PromptRequest): Promise<SubmitOutcome>;
+  submit(request: PromptRequest, options?: SubmitOptions): Promise<SubmitOutcome>;
   queue(): { queue_running: QueueItem[]; queue_pending: QueueItem[] };
   /** pending + running */
   queueRemaining(): number;

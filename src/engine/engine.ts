@@ -3,7 +3,7 @@
 // replies go out only as events to subscribers.
 import type { NodeServices } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
-import type { Engine, EngineListeners, HistoryEntry, PromptRequest, QueueItem, SubmitOutcome } from './engine-api.ts';
+import type { Engine, EngineListeners, HistoryEntry, PromptRequest, QueueItem, SubmitOptions, SubmitOutcome } from './engine-api.ts';
 import type { CacheOptions } from './cache/index.ts';
 import { EngineEvents } from './events.ts';
 import { clientIdOf, PromptExecutor } from './executor.ts';
@@ -69,10 +69,10 @@ class WorkerEngine implements Engine {
     this.loop = this.work();
   }
 
-  async submit(request: PromptRequest): Promise<SubmitOutcome> {
+  async submit(request: PromptRequest, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     const { outcome, accepted } = await submitPrompt(this.submitContext, request);
     if (accepted) {
-      this.queueStore.push(accepted.item, accepted.sensitive);
+      this.queueStore.push(accepted.item, accepted.sensitive, options);
       this.emitStatus();
       this.wake?.();
     }
@@ -194,7 +194,7 @@ class WorkerEngine implements Engine {
     const [, promptId, prompt, extraData, outputs] = entry.item;
     let history: HistoryEntry;
     try {
-      const outcome = await this.executor.execute(promptId, prompt, { ...extraData, ...entry.sensitive }, outputs);
+      const outcome = await this.executor.execute(promptId, prompt, { ...extraData, ...entry.sensitive }, outputs, entry.options);
       history = {
         prompt: entry.item,
         outputs: outcome.outputs as HistoryEntry['outputs'],

@@ -35,9 +35,12 @@ function definitionOf(run: RunState, classType: string): NodeDefinition {
   return def;
 }
 
-/** A cached node: its UI is replayed (and recorded) only when the prompt has a client. */
+/** A cached node: its UI is replayed (and recorded) only when the prompt has a client, or when asked to record it. */
 function replayCached(run: RunState, nodeId: string, entry: CacheEntry): void {
-  if (run.clientId === null) return;
+  if (run.clientId === null) {
+    if (run.recordCachedOutputs && entry.ui) run.uiOutputs.set(nodeId, entry.ui);
+    return;
+  }
   const display = run.dynprompt.displayId(nodeId);
   run.toClient('executed', { node: nodeId, display_node: display, output: entry.ui?.output ?? null, prompt_id: run.promptId });
   if (entry.ui) run.uiOutputs.set(nodeId, entry.ui);

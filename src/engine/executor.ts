@@ -3,7 +3,7 @@
 // dependency cycle into the final status message. Its cache survives between prompts.
 import type { NodeServices, UiOutput } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
-import type { Prompt } from './engine-api.ts';
+import type { Prompt, SubmitOptions } from './engine-api.ts';
 import { createOutputCache, InputSignatures, IsChangedCache, type CacheOptions, type OutputCache, type UiMeta } from './cache/index.ts';
 import { DynamicPrompt } from './dynamic-prompt.ts';
 import { describeException } from './error-report.ts';
@@ -63,12 +63,14 @@ export class PromptExecutor {
     this.cache = createOutputCache(this.o.cache);
   }
 
-  async execute(promptId: string, prompt: Prompt, extraData: Record<string, unknown>, outputs: readonly string[]): Promise<RunOutcome> {
+  async execute(
+    promptId: string, prompt: Prompt, extraData: Record<string, unknown>, outputs: readonly string[], options: SubmitOptions = {},
+  ): Promise<RunOutcome> {
     const { registry, services, events, interrupt, log, unloadModels } = this.o;
     interrupt.reset();
     const dynprompt = new DynamicPrompt(prompt);
     const shared = { registry, services, events, interrupt, cache: this.cache, log, unloadModels };
-    const run = new RunState(shared, promptId, prompt, dynprompt, extraData, clientIdOf(extraData));
+    const run = new RunState(shared, promptId, prompt, dynprompt, extraData, clientIdOf(extraData), options.recordCachedOutputs === true);
     this.current = run;
     let success = true;
     let staged: string | null = null;

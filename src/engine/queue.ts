@@ -1,7 +1,7 @@
 // The pending queue (execution.md §3, api.md §3.6): a binary min-heap on (number, prompt_id), with Python heapq's
 // exact sift rules so `GET /queue` lists items in the same internal array order ComfyUI does. Push and pop are
 // O(log n); only deletions re-heapify.
-import type { QueueItem } from './engine-api.ts';
+import type { QueueItem, SubmitOptions } from './engine-api.ts';
 
 export interface QueueEntry {
   item: QueueItem;
@@ -9,6 +9,7 @@ export interface QueueEntry {
   sensitive: Record<string, unknown>;
   /** Submission order, the last tie-break (Python would compare the prompts themselves). */
   seq: number;
+  options: SubmitOptions;
 }
 
 function less(a: QueueEntry, b: QueueEntry): boolean {
@@ -29,8 +30,8 @@ export class PromptQueue {
     return this.heap.length;
   }
 
-  push(item: QueueItem, sensitive: Record<string, unknown>): void {
-    this.heap.push({ item, sensitive, seq: this.seq++ });
+  push(item: QueueItem, sensitive: Record<string, unknown>, options: SubmitOptions = {}): void {
+    this.heap.push({ item, sensitive, seq: this.seq++, options });
     this.siftDown(0, this.heap.length - 1);
   }
 

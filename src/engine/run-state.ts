@@ -52,6 +52,8 @@ export class RunState {
     readonly dynprompt: DynamicPrompt,
     readonly extraData: Record<string, unknown>,
     readonly clientId: string | null,
+    /** Cached output nodes' UI goes into history even without a client (SubmitOptions.recordCachedOutputs). */
+    readonly recordCachedOutputs = false,
   ) {
     this.progress = new ProgressState(promptId, dynprompt, (data) => this.toClientOrBroadcast('progress_state', data));
     this.hidden = { prompt, dynprompt, extraData };

@@ -45,6 +45,11 @@ test('POST /api/v1/prompts runs the prompt and answers with the image URLs', asy
   assert.equal(last.status, 200);
   assert.deepEqual(last.json()['9'].class_type, 'SaveImage');
   assert.equal((await http(server, 'GET', '/api/v1/images/0000')).status, 404);
+
+  // The same body again: every node is cached, and the answer is still the image.
+  const again = await http(server, 'POST', '/api/v1/prompts', { body, headers: { 'content-type': 'application/json' } });
+  assert.equal(again.status, 200, again.text);
+  assert.deepEqual(again.json().urls, urls);
 });
 
 test('`{"prompt": …}` bodies and Accept: image/png', async () => {

@@ -87,7 +87,8 @@ export async function blockingApiRoutes(app: FastifyInstance, ctx: RouteContext)
     if (!prompt || Object.keys(prompt).length === 0) return reply.code(400).send(errorResponse('no_prompt', 'no prompt was specified'));
 
     const digest = createHash('sha256').update(stringifyJson(prompt)).digest('hex');
-    const outcome = await engine.submit({ prompt });
+    // Its answer is the image even when every node was cached (no client_id, so ComfyUI's history would hold none).
+    const outcome = await engine.submit({ prompt }, { recordCachedOutputs: true });
     if (!outcome.ok) return reply.code(400).send({ error: outcome.error, node_errors: outcome.node_errors });
     const entry = await engine.waitFor(outcome.prompt_id);
     if (entry.status.status_str === 'error') return sendExecutionFailure(reply, entry);
