@@ -72,6 +72,12 @@ test('multipart: the prompt field plus files saved into input/', async () => {
   const { urls } = (await res.json()) as { urls: string[] };
   assert.match(urls[1]!, /filename=multipart_\d{5}_\.png/);
   assert.equal((await sharp(join(server.baseDir, 'input', 'posted.png')).metadata()).width, 4);
+
+  // The OpenAPI text's own spelling of the type, `multipart/formdata`, is read as a form as well.
+  const encoded = new Response(form);
+  const type = encoded.headers.get('content-type')!.replace('multipart/form-data', 'multipart/formdata');
+  const spelled = await fetch(`${server.url}/api/v1/prompts`, { method: 'POST', body: await encoded.arrayBuffer(), headers: { 'content-type': type } });
+  assert.equal(spelled.status, 200, await spelled.clone().text());
 });
 
 test('a prompt without image output is 204; an invalid one 400; a failing one 500', async () => {

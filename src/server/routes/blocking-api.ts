@@ -43,6 +43,13 @@ export async function blockingApiRoutes(app: FastifyInstance, ctx: RouteContext)
   const images = new Map<string, ImageRef>();
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.maxUploadBytes, fieldSize: ctx.maxUploadBytes } });
 
+  // The OpenAPI text spells the type `multipart/formdata`; a client that follows it gets its form parsed too.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && /^multipart\/formdata\b/i.test(type)) request.headers['content-type'] = type.replace(/^multipart\/formdata/i, 'multipart/form-data');
+    done();
+  });
+
   const remember = (digest: string, image: ImageRef) => {
     images.delete(digest);
     images.set(digest, image);
