@@ -4,6 +4,7 @@
 import type { NodeServices, UiOutput } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import type { Prompt, SubmitOptions } from './engine-api.ts';
+import { orderedKeys } from './prompt-order.ts';
 import { createOutputCache, InputSignatures, IsChangedCache, type CacheOptions, type OutputCache, type UiMeta } from './cache/index.ts';
 import { DynamicPrompt } from './dynamic-prompt.ts';
 import { describeException } from './error-report.ts';
@@ -77,7 +78,7 @@ export class PromptExecutor {
     try {
       run.addMessage('execution_start', { prompt_id: promptId }, false);
       const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line));
-      const ids = Object.keys(prompt);
+      const ids = orderedKeys(prompt); // `for node_id in prompt`: execution_cached lists them in the sent order
       await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged));
       this.cache.cleanUnused();
       const cached = ids.filter((id) => this.cache.get(id) !== undefined);

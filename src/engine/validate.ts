@@ -10,6 +10,7 @@ import { describeException } from './error-report.ts';
 import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { returnTypes, type InputInfo } from './node-schema.ts';
 import { PyException, isPlainObject, pyEquals, pyGreater, pyIndex, pyLess, pyRepr } from './python-values.ts';
+import { orderedKeys } from './prompt-order.ts';
 import { typesCompatible } from './type-compat.ts';
 import { inputErrors, promptErrors, type InputConfig } from './validation-errors.ts';
 import { runCustomValidation, validationTakes, type Takes } from './validate-custom.ts';
@@ -244,7 +245,7 @@ function wholePromptCheck(
   targets: readonly unknown[] | null,
 ): { error: ErrorBody } | { outputs: string[] } {
   const outputs: string[] = [];
-  for (const id of Object.keys(prompt)) {
+  for (const id of orderedKeys(prompt)) { // the sent order: the first bad node is the one reported
     const node = prompt[id];
     if (!isPlainObject(node) || !Object.hasOwn(node, 'class_type')) return { error: promptErrors.missingClassType(id) };
     const def = typeof node.class_type === 'string' ? registry.get(node.class_type) : undefined;

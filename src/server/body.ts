@@ -1,9 +1,11 @@
 // Request bodies as aiohttp's `await request.json()` reads them: JSON whatever the Content-Type says
 // (SDKs send JSON as text/plain or form-urlencoded), big integers kept exact. A body that is not JSON does not
 // fail here: the handler gets an InvalidJsonBody and decides (POST /interrupt treats it as `{}`, POST /prompt
-// answers 400).
+// answers 400). The sent order of a prompt's numeric node ids is kept beside it (see engine/prompt-order.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { mayReorder, recordKeyOrder } from '../engine/prompt-order.ts';
 import { isPlainObject } from '../engine/python-values.ts';
+import { memberKeys, topLevelKeys } from './json-key-order.ts';
 import { parseJson } from './json.ts';
 
 export class InvalidJsonBody {
@@ -25,11 +27,25 @@ export function decodeJsonBody(body: Buffer): unknown {
   if (body.length === 0) return new InvalidJsonBody('Expecting value: line 1 column 1 (char 0)');
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
   try {
-    return parseJson(text);
+    value = parseJson(text);
   } catch (err) {
     return new InvalidJsonBody((err as Error).message);
   }
+  keepPromptOrder(text, value);
+  return value;
+}
+
+/**
+ * Records the sent order of node ids, which JSON.parse loses for numeric ids: for a `{"prompt": {...}}` body, and
+ * for a body that is itself a prompt (the blocking API accepts both).
+ */
+function keepPromptOrder(text: string, value: unknown): void {
+  if (!isPlainObject(value)) return;
+  if (mayReorder(value)) recordKeyOrder(value, topLevelKeys(text));
+  const prompt = value.prompt;
+  if (isPlainObject(prompt) && mayReorder(prompt)) recordKeyOrder(prompt, memberKeys(text, 'prompt') ?? Object.keys(prompt));
 }
 
 /** The body as a plain object, `{}` when absent/invalid/not an object (for routes that are lenient that way). */

@@ -52,6 +52,15 @@ test('POST /api/v1/prompts runs the prompt and answers with the image URLs', asy
   assert.deepEqual(again.json().urls, urls);
 });
 
+test('the image is that of the last SaveImage in the prompt as sent', async () => {
+  // "10" comes first in the text, "9" last (JSON.stringify would sort them, so the body is written by hand).
+  const save = (prefix: string) => `{"class_type": "SaveImage", "inputs": {"images": ["8", 0], "filename_prefix": "${prefix}"}}`;
+  const body = `{"10": ${save('sent_first')}, "8": {"class_type": "LoadImage", "inputs": {"image": "blocking.png"}}, "9": ${save('sent_last')}}`;
+  const res = await http(server, 'POST', '/api/v1/prompts', { body, headers: { 'content-type': 'application/json' } });
+  assert.equal(res.status, 200, res.text);
+  assert.match(String(res.headers['content-disposition']), /^filename=sent_last_\d{5}_\.png$/);
+});
+
 test('`{"prompt": …}` bodies and Accept: image/png', async () => {
   const res = await http(server, 'POST', '/api/v1/prompts', {
     body: { prompt: invertWorkflow('blocking.png', 'wrapped') },

@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonSyntaxError, parseJson, pyFloat, stringifyJson } from '../../src/server/json.ts';
+import { memberKeys, topLevelKeys } from '../../src/server/json-key-order.ts';
+import { decodeJsonBody } from '../../src/server/body.ts';
+import { orderedKeys } from '../../src/engine/prompt-order.ts';
 
 test('integers beyond 2^53 parse to bigint and serialize back exactly', () => {
   const text = '{"seed":18446744073709551615,"neg":-9223372036854775808,"small":42,"edge":9007199254740991,"over":9007199254740993}';
@@ -60,4 +63,22 @@ test('Python float repr', () => {
   for (const [value, text] of cases) assert.equal(stringifyJson(pyFloat(value)), text, String(value));
   assert.equal(stringifyJson([pyFloat(NaN), pyFloat(Infinity)]), '[NaN,Infinity]');
   assert.equal(stringifyJson({ number: pyFloat(5) }), '{"number":5.0}');
+});
+
+test('key order scanner: the sent order of an object and of its "prompt" member, whatever the values hold', () => {
+  const text = ' {"b": "}\\"{", "10": [1, {"x": "]"}], "9": null, "prompt": {"10": {"a": "\\u0041"}, "9": 2.5e3, "é": true, "10": 1}, "1": {}} ';
+  assert.deepEqual(topLevelKeys(text), ['b', '10', '9', 'prompt', '1']);
+  assert.deepEqual(memberKeys(text, 'prompt'), ['10', '9', 'é'], 'a repeated key keeps its first place');
+  assert.equal(memberKeys(text, 'b'), null);
+  assert.equal(memberKeys('[1, 2]', 'prompt'), null);
+  assert.deepEqual(topLevelKeys('{}'), []);
+});
+
+test('decoded bodies keep the sent order of numeric node ids', () => {
+  const body = decodeJsonBody(Buffer.from('{"prompt": {"10": {}, "9": {}, "a": {}}, "client_id": "x"}')) as { prompt: Record<string, unknown> };
+  assert.deepEqual(Object.keys(body.prompt), ['9', '10', 'a'], "JavaScript's own order");
+  assert.deepEqual(orderedKeys(body.prompt), ['10', '9', 'a']);
+  const bare = decodeJsonBody(Buffer.from('{"3": {}, "1": {}}')) as Record<string, unknown>;
+  assert.deepEqual(orderedKeys(bare), ['3', '1']);
+  assert.deepEqual(orderedKeys({ '2': 1, '1': 2 }), ['1', '2'], 'nothing recorded: JavaScript order');
 });

@@ -85,6 +85,24 @@ test('bad JSON and non-object bodies are 400 with a ComfyUI-shaped error', async
   assert.equal((await post('/prompt', { prompt: [] })).json().error.type, 'prompt_no_outputs');
 });
 
+test('numeric node ids keep the order they were sent in (ComfyUI iterates the prompt dict as sent)', async () => {
+  // Written by hand: JSON.stringify would put "9" before "10".
+  const bad = await http(server, 'POST', '/prompt', { body: '{"prompt": {"10": {"class_type": "Bar", "inputs": {}}, "9": {"class_type": "Foo", "inputs": {}}}}' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json().error.details, "Node ID '#10'", 'the first node sent is the one reported');
+
+  const ws = await connectWs(server.wsUrl() + '?clientId=ordered');
+  const body = '{"client_id": "ordered", "prompt": {"10": {"class_type": "TestSleep", "inputs": {"value": 5, "ms": 1, "steps": 1}}, ' +
+    '"9": {"class_type": "TestShow", "inputs": {"value": ["10", 0]}}, "2": {"class_type": "TestShow", "inputs": {"value": ["10", 0]}}}}';
+  for (let run = 0; run < 2; run++) {
+    const id = (await http(server, 'POST', '/prompt', { body })).json().prompt_id;
+    const cached = await ws.waitFor((m) => m.type === 'execution_cached' && m.data.prompt_id === id);
+    if (run === 1) assert.deepEqual(cached.data.nodes, ['10', '9', '2']);
+    await ws.done(id);
+  }
+  ws.close();
+});
+
 test('a missing prompt is no_prompt; an invalid one gets node_errors', async () => {
   const missing = await post('/prompt', { client_id: 'x' });
   assert.equal(missing.status, 400);

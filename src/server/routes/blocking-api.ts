@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HistoryEntry } from '../../engine/engine-api.ts';
+import { orderedKeys } from '../../engine/prompt-order.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { InvalidJsonBody, decodeJsonBody, isPlainObject } from '../body.ts';
 import type { RouteContext } from '../context.ts';
@@ -27,11 +28,16 @@ function promptOf(body: unknown): Record<string, unknown> | null {
   return isPlainObject(body.prompt) ? body.prompt : body;
 }
 
-/** The image to answer with: the first image of the last output node that saved images of type `output`. */
+/**
+ * The image to answer with: the first image of the last output node, in the prompt's order as sent, that saved
+ * images of type `output`.
+ */
 export function pickOutputImage(entry: HistoryEntry): ImageRef | null {
+  const sent = orderedKeys(entry.prompt[2]);
+  const ids = [...sent.filter((id) => Object.hasOwn(entry.outputs, id)), ...Object.keys(entry.outputs).filter((id) => !sent.includes(id))];
   let picked: ImageRef | null = null;
-  for (const ui of Object.values(entry.outputs)) {
-    const images = (ui?.images ?? []) as Partial<ImageRef>[];
+  for (const id of ids) {
+    const images = (entry.outputs[id]?.images ?? []) as Partial<ImageRef>[];
     const saved = images.find((i) => i && i.type === 'output' && typeof i.filename === 'string');
     if (saved) picked = { filename: saved.filename!, subfolder: saved.subfolder ?? '', type: 'output' };
   }

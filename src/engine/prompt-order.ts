@@ -1,0 +1,36 @@
+// The order of a prompt's node ids as the client sent them. Python dicts keep insertion order and ComfyUI iterates
+// `for x in prompt` (the first invalid node reported, `execution_cached`'s list); a JavaScript object lists
+// integer-like keys ("10", "2") in numeric order first, so the text order is recorded beside the object.
+
+const KEY_ORDER = Symbol('promptKeyOrder');
+
+type Ordered = Record<string, unknown> & { [KEY_ORDER]?: readonly string[] };
+
+/** Records `keys` (the order in the JSON text) on `object`, without making it a visible property. */
+export function recordKeyOrder(object: Record<string, unknown>, keys: readonly string[]): void {
+  Object.defineProperty(object, KEY_ORDER, { value: keys, enumerable: false, configurable: true });
+}
+
+/** The object's keys in the order they were sent, when recorded; else JavaScript's own order. */
+export function orderedKeys(object: Record<string, unknown>): string[] {
+  const recorded = (object as Ordered)[KEY_ORDER];
+  if (!recorded) return Object.keys(object);
+  const present = recorded.filter((key) => Object.hasOwn(object, key));
+  // Keys added after parsing (none in practice) keep their place after the sent ones.
+  return present.length === Object.keys(object).length ? present : [...new Set([...present, ...Object.keys(object)])];
+}
+
+/** True when JavaScript would list some of these keys out of insertion order (two or more integer-like keys). */
+export function mayReorder(object: Record<string, unknown>): boolean {
+  let integers = 0;
+  for (const key in object) {
+    if (!isArrayIndex(key)) return false; // integer-like keys come first: the first other key ends them
+    if (++integers >= 2) return true;
+  }
+  return false;
+}
+
+/** The keys JavaScript orders numerically: canonical array indices (0 … 2^32 − 2). */
+function isArrayIndex(key: string): boolean {
+  return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+}
