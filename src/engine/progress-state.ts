@@ -2,10 +2,14 @@
 // a `progress_state` snapshot of all of them (api.md §2.3). Entries are immutable so a subscriber holding an
 // earlier snapshot (the WebSocket send queue) never sees it change.
 import type { DynamicPrompt } from './dynamic-prompt.ts';
+import { pyFloat, type RawJsonNumber } from './raw-json.ts';
+
+/** A value as ComfyUI sends it: the floats it sets itself (0.0, 1.0), else the step counts a node reports. */
+type ProgressValue = number | RawJsonNumber;
 
 interface NodeProgress {
-  value: number;
-  max: number;
+  value: ProgressValue;
+  max: ProgressValue;
   state: 'running' | 'finished';
   node_id: string;
   prompt_id: string;
@@ -13,6 +17,9 @@ interface NodeProgress {
   parent_node_id: string | null;
   real_node_id: string;
 }
+
+const START_VALUE = pyFloat(0);
+const START_MAX = pyFloat(1);
 
 export class ProgressState {
   private readonly nodes = new Map<string, NodeProgress>();
@@ -25,7 +32,7 @@ export class ProgressState {
     private readonly send: (data: Record<string, unknown>) => void,
   ) {}
 
-  private put(nodeId: string, state: NodeProgress['state'], value: number, max: number): void {
+  private put(nodeId: string, state: NodeProgress['state'], value: ProgressValue, max: ProgressValue): void {
     const entry: NodeProgress = {
       value,
       max,
@@ -54,15 +61,16 @@ export class ProgressState {
     });
   }
 
+  /** `start_progress`: value 0.0 of max 1.0, floats on the wire. */
   start(nodeId: string): void {
-    this.put(nodeId, 'running', 0, 1);
+    this.put(nodeId, 'running', START_VALUE, START_MAX);
   }
 
   update(nodeId: string, value: number, max: number): void {
     this.put(nodeId, 'running', value, max);
   }
 
-  /** Finished at its max (a node that never started counts 1 of 1). */
+  /** Finished at its max (a node that never started, a cached one, counts the int 1 of 1, as ComfyUI's registry). */
   finish(nodeId: string): void {
     const max = this.nodes.get(nodeId)?.max ?? 1;
     this.put(nodeId, 'finished', max, max);

@@ -10,7 +10,8 @@ import { defaultServerOptions, type RouteContext, type ServerOptions } from './c
 import { errorResponse } from './errors.ts';
 import { responseHeaderHooks } from './hooks/response-headers.ts';
 import { security } from './hooks/security.ts';
-import { pyFloat, stringifyJson } from './json.ts';
+import { pyFloat } from '../engine/raw-json.ts';
+import { stringifyJson } from './json.ts';
 import { LogBuffer } from './log-buffer.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { blockingApiRoutes } from './routes/blocking-api.ts';

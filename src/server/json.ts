@@ -2,29 +2,10 @@
 // and a float can be written back the way Python's repr writes it (`5.0`, `1e+16`).
 // Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
 // literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
-import { randomBytes } from 'node:crypto';
-import { pyFloatRepr } from '../engine/python-values.ts';
+import { RAW_JSON_NONCE as NONCE, RAW_JSON_TAG as TAG } from '../engine/raw-json.ts';
 
-const NONCE = randomBytes(9).toString('base64url');
-/** Prefix of a tagged string; U+0001 makes JSON.stringify escape it, so the tag is easy to find in output. */
-const TAG = `\u0001${NONCE}:`;
 const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:([^"]*)"`, 'g');
 const LONG_DIGIT_RUN = /\d{16}/;
-
-/** A number whose JSON text is fixed in advance (e.g. Python's `5.0`). */
-export class RawJsonNumber {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return TAG + this.text;
-  }
-}
-
-/** `float(x)` as Python's json.dumps writes it: `5.0`, `0.1`, `1e+16`, `1.5e-05`, `NaN`, `Infinity`. */
-export function pyFloat(value: number): RawJsonNumber {
-  if (Number.isNaN(value)) return new RawJsonNumber('NaN');
-  if (!Number.isFinite(value)) return new RawJsonNumber(value > 0 ? 'Infinity' : '-Infinity');
-  return new RawJsonNumber(pyFloatRepr(value));
-}
 
 export class JsonSyntaxError extends Error {
   override name = 'JSONDecodeError';

@@ -3,6 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from './fixtures.ts';
+import { stringifyJson } from '../../src/server/json.ts';
 
 const h = harness();
 after(() => h.engine.close());
@@ -54,7 +55,10 @@ describe('event sequences', () => {
     assert.deepEqual(messagesOf(from, 'executed')[0]!.data, { node: '3', display_node: '3', output: { text: ['5'] }, prompt_id: pid });
     assert.deepEqual(msgs.at(-1)!.data, { node: null, prompt_id: pid });
     const state = messagesOf(from, 'progress_state')[0]!.data;
-    assert.deepEqual(JSON.parse(JSON.stringify(state)), {
+    // On the wire as the server writes it: a started node is at 0.0 of 1.0, Python floats (changes-0.8.0 §1.5).
+    const wire = stringifyJson(state);
+    assert.match(wire, /"value":0\.0,"max":1\.0,/);
+    assert.deepEqual(JSON.parse(wire), {
       prompt_id: pid,
       nodes: {
         '1': { value: 0, max: 1, state: 'running', node_id: '1', prompt_id: pid, display_node_id: '1', parent_node_id: null, real_node_id: '1' },

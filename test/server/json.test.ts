@@ -1,7 +1,8 @@
 // The JSON codec: exact big integers both ways, Python float repr, tolerance for everything V8 accepts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JsonSyntaxError, parseJson, pyFloat, stringifyJson } from '../../src/server/json.ts';
+import { JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
+import { pyFloat } from '../../src/engine/raw-json.ts';
 import { memberKeys, topLevelKeys } from '../../src/server/json-key-order.ts';
 import { decodeJsonBody } from '../../src/server/body.ts';
 import { orderedKeys } from '../../src/engine/prompt-order.ts';

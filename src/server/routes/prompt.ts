@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidJsonBody, isPlainObject } from '../body.ts';
 import type { RouteContext } from '../context.ts';
 import { errorResponse } from '../errors.ts';
-import { pyFloat } from '../json.ts';
+import { pyFloat } from '../../engine/raw-json.ts';
 
 export async function promptRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { engine } = ctx;
