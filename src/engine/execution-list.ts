@@ -84,13 +84,13 @@ export class ExecutionList {
     const inputs = this.dynprompt.inputsOf(to);
     if (!Object.hasOwn(inputs, inputName)) {
       throw new PyException(
-        'graph.NodeInputError',
+        'comfy_execution.graph.NodeInputError',
         `Node ${to} says it needs input ${inputName}, but there is no input to that node at all`,
       );
     }
     const value = inputs[inputName];
     if (!isLink(value)) {
-      throw new PyException('graph.NodeInputError', `Node ${to} says it needs input ${inputName}, but that value is a constant`);
+      throw new PyException('comfy_execution.graph.NodeInputError', `Node ${to} says it needs input ${inputName}, but that value is a constant`);
     }
     this.addStrongLink(value[0], value[1], to);
   }

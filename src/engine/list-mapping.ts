@@ -1,7 +1,7 @@
 // Mapping a node over its input lists and merging the per-call results (execution.md §5.2–§5.3, §7–§8).
 // Every gathered input is a list; a node runs once per index (or once with the lists when INPUT_IS_LIST).
 import { ExecutionBlocker, type GraphExpansion, type NodeDefinition, type UiOutput } from '../nodes/node-definition.ts';
-import { isPlainObject } from './python-values.ts';
+import { PyException, isPlainObject, pyRepr } from './python-values.ts';
 
 export type InputLists = Record<string, unknown[]>;
 
@@ -55,6 +55,8 @@ export async function mapOverLists(
       const args: Record<string, unknown> = {};
       for (const name of names) {
         const list = inputs[name]!;
+        // Python's `v[-1]` on an empty list: an empty list beside longer ones fails the node.
+        if (list.length === 0) throw new PyException('IndexError', 'list index out of range');
         args[name] = list[i < list.length ? i : list.length - 1];
       }
       await runOne(args, false);
@@ -141,7 +143,7 @@ export function mergeResults(def: NodeDefinition, results: readonly (readonly un
   return out;
 }
 
-/** The calls' UI dicts merged: for each key of the first, every call's list concatenated. */
+/** The calls' UI dicts merged: for each key of the first, every call's list concatenated (a call without it fails). */
 export function mergeUi(uis: readonly UiOutput[]): UiOutput {
   if (uis.length === 0) return {};
   if (uis.length === 1) return uis[0]!;
@@ -149,6 +151,7 @@ export function mergeUi(uis: readonly UiOutput[]): UiOutput {
   for (const key of Object.keys(uis[0]!)) {
     const merged: unknown[] = [];
     for (const ui of uis) {
+      if (!Object.hasOwn(ui, key)) throw new PyException('KeyError', pyRepr(key));
       const v = ui[key];
       if (Array.isArray(v)) for (const e of v) merged.push(e);
       else if (v !== undefined) merged.push(v);

@@ -53,24 +53,36 @@ describe('classic cache', () => {
     assert.deepEqual(cachedNodes(h, from), []);
   });
 
-  test('IS_CHANGED: equal values reuse, a new value re-runs, NaN always re-runs', async () => {
-    const prompt = {
+  test('IS_CHANGED: equal values reuse, a new value re-runs, NaN always re-runs; a sent is_changed is trusted', async () => {
+    // Each run gets a fresh copy, as each HTTP submission is: a run writes `is_changed` into its prompt's nodes.
+    const original = {
       c: { class_type: 'Changing', inputs: { value: 1 } },
       o: { class_type: 'Show', inputs: { value: ['c', 0] } },
     };
+    const prompt = () => structuredClone(original) as Record<string, any>;
     setChangeToken('v1');
-    await h.run(prompt);
+    const first = await h.run(prompt());
+    assert.deepEqual((first.prompt[2] as Record<string, any>).c.is_changed, ['v1'], 'written into the prompt, as ComfyUI does');
     const runs = () => calls.Changing ?? 0;
     const n = runs();
-    await h.run(prompt);
+    await h.run(prompt());
     assert.equal(runs(), n);
     setChangeToken('v2');
-    await h.run(prompt);
+    await h.run(prompt());
     assert.equal(runs(), n + 1);
     setChangeToken(NaN);
-    await h.run(prompt);
-    await h.run(prompt);
+    await h.run(prompt());
+    await h.run(prompt());
     assert.equal(runs(), n + 3);
+    // A prompt that carries is_changed is taken at its word (IS_CHANGED itself still says NaN here).
+    const carried = prompt();
+    carried.c.is_changed = ['v3'];
+    await h.run(carried);
+    assert.equal(runs(), n + 4, 'a new carried value re-runs');
+    const again = prompt();
+    again.c.is_changed = ['v3'];
+    await h.run(again);
+    assert.equal(runs(), n + 4, 'the same carried value is reused though IS_CHANGED now says NaN');
     setChangeToken(1);
   });
 

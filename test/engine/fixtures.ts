@@ -47,6 +47,15 @@ export const Show = node({
   },
 });
 
+/** An output node whose UI key depends on its value (`odd` or `even`). */
+export const ShowParity = node({
+  name: 'ShowParity',
+  outputNode: true,
+  inputs: { required: { value: ['INT', {}] } },
+  outputs: [],
+  execute: ({ value }) => ({ ui: { [(value as number) % 2 ? 'odd' : 'even']: [value] } }),
+});
+
 export const Text = node({
   name: 'Text',
   inputs: { required: { text: ['STRING', {}] } },
@@ -231,7 +240,7 @@ export const ShowElsewhere = node({
   }),
 });
 
-export const testNodes = [Talk, ShowElsewhere, Const, Adder, Show, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
+export const testNodes = [Talk, ShowElsewhere, Const, Adder, Show, ShowParity, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
 
 export interface Harness {
   engine: Engine;

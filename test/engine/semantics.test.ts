@@ -111,6 +111,23 @@ describe('lists', () => {
     assert.deepEqual(entry.outputs.o, { text: ['10'] });
     assert.deepEqual(entry.outputs.o2, { text: ['2', '4', '5', '6'] });
   });
+
+  test('as in ComfyUI: an empty list beside another input, and UI dicts whose keys differ, fail the node', async () => {
+    const empty = await h.run({
+      l: { class_type: 'ListOf', inputs: { count: 0 } },
+      a: { class_type: 'Adder', inputs: { a: ['l', 0], b: 10 } },
+      o: { class_type: 'Show', inputs: { value: ['a', 0] } },
+    });
+    const failure = (entry: typeof empty) => entry.status.messages.find(([event]) => event === 'execution_error')![1];
+    assert.equal(failure(empty).exception_type, 'IndexError');
+    assert.equal(failure(empty).exception_message, 'list index out of range\n');
+    const mixed = await h.run({
+      l: { class_type: 'ListOf', inputs: { count: 2 } },
+      p: { class_type: 'ShowParity', inputs: { value: ['l', 0] } },
+    });
+    assert.equal(failure(mixed).exception_type, 'KeyError');
+    assert.equal(failure(mixed).exception_message, "'odd'\n");
+  });
 });
 
 describe('lazy inputs', () => {
