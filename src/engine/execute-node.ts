@@ -6,7 +6,7 @@ import type { CacheEntry } from './cache/index.ts';
 import { describeException, formatValue, isInterrupt, isOutOfMemory, OOM_TIPS } from './error-report.ts';
 import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { gatherInputs, isLink } from './input-data.ts';
-import { mapOverLists, mergeResults, outputsFromReturns, type InputLists, type SubgraphResult } from './list-mapping.ts';
+import { mapOverLists, mergeResults, outputsFromReturns, PendingCall, settledResults, type InputLists, type SubgraphResult } from './list-mapping.ts';
 import { isOutputNode } from './node-schema.ts';
 import { PyException, pyRepr } from './python-values.ts';
 import type { RunState } from './run-state.ts';
@@ -25,6 +25,9 @@ export type NodeOutcome =
   | { kind: 'pending' }
   | { kind: 'interrupted'; realNodeId: string }
   | { kind: 'failure'; details: FailureDetails };
+
+/** One turn of the event loop (a macrotask, so I/O callbacks and timers due get to run). */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const SUCCESS: NodeOutcome = { kind: 'success' };
 const PENDING: NodeOutcome = { kind: 'pending' };
@@ -165,7 +168,15 @@ export async function executeNode(run: RunState, nodeId: string): Promise<NodeOu
     let ui: UiOutput = {};
     let expansion: SubgraphResult[] | null = null;
     const waiting = run.pendingSubgraphs.get(nodeId);
-    if (waiting) {
+    const parked = run.pendingAsync.get(nodeId);
+    if (parked) {
+      // Its async calls have finished: take their results (a failed call fails the node here).
+      run.pendingAsync.delete(nodeId);
+      const r = outputsFromReturns(def, settledResults(parked));
+      outputs = r.outputs;
+      ui = r.ui;
+      expansion = r.subgraphs;
+    } else if (waiting) {
       outputs = resolveSubgraphResults(run, def, nodeId, waiting);
       run.pendingSubgraphs.delete(nodeId);
     } else {
@@ -189,8 +200,20 @@ export async function executeNode(run: RunState, nodeId: string): Promise<NodeOu
       const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(shape.nest(args), ctx), {
         beforeCall: () => run.s.interrupt.throwIfRequested(),
         onBlocked: (b) => blockedCall(run, nodeId, node.class_type, b),
+        overlap: def.isAsync === true,
       });
-      const r = outputsFromReturns(def, returns);
+      if (def.isAsync === true) {
+        await nextTurn(); // calls that finish at once are taken now (ComfyUI's asyncio.sleep(0) after each task)
+        const running = returns.filter((x): x is PendingCall => x instanceof PendingCall && !x.settled);
+        if (running.length > 0) {
+          // Park the node; other ready nodes run meanwhile, and it is staged again when its calls are done.
+          run.pendingAsync.set(nodeId, returns);
+          const unblock = run.list.addExternalBlock(nodeId);
+          void Promise.all(running.map((call) => call.done)).then(unblock);
+          return PENDING;
+        }
+      }
+      const r = outputsFromReturns(def, settledResults(returns));
       outputs = r.outputs;
       ui = r.ui;
       expansion = r.subgraphs;

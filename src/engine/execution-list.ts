@@ -9,7 +9,8 @@ import { isLink } from './input-data.ts';
 import { isLazyInput, isOutputNode } from './node-schema.ts';
 import { PyException } from './python-values.ts';
 
-export type StageResult = { nodeId: string } | { cycle: string[] };
+/** The next node; or, when only async nodes are still running, a promise of the next one to finish; or a cycle. */
+export type StageResult = { nodeId: string } | { wait: Promise<void> } | { cycle: string[] };
 
 export class ExecutionList {
   /** Pending nodes with the order they were added in (ready nodes are considered in that order). */
@@ -24,6 +25,9 @@ export class ExecutionList {
   private readonly inputTables = new Map<string, Map<string, CacheEntry | null>>();
   private readonly listeners = new Map<string, Set<string>>();
   private staged: string | null = null;
+  /** Nodes waiting on their own async calls (ComfyUI's external blocks), with the wakers of whoever waits. */
+  private readonly externalBlocks = new Map<string, number>();
+  private wakers: (() => void)[] = [];
 
   constructor(
     private readonly dynprompt: DynamicPrompt,
@@ -124,9 +128,27 @@ export class ExecutionList {
     for (const to of this.listeners.get(nodeId) ?? []) this.inputTables.get(to)?.set(nodeId, entry);
   }
 
+  /** Holds `nodeId` back until the returned function is called (its async calls are running). */
+  addExternalBlock(nodeId: string): () => void {
+    this.externalBlocks.set(nodeId, (this.externalBlocks.get(nodeId) ?? 0) + 1);
+    this.ready.delete(nodeId);
+    return () => {
+      const left = this.externalBlocks.get(nodeId)! - 1;
+      if (left > 0) this.externalBlocks.set(nodeId, left);
+      else {
+        this.externalBlocks.delete(nodeId);
+        if (this.pending.has(nodeId) && this.blockCount.get(nodeId) === 0) this.ready.add(nodeId);
+      }
+      const wakers = this.wakers;
+      this.wakers = [];
+      for (const wake of wakers) wake();
+    };
+  }
+
   /** Picks the next node to run, or reports the nodes of a dependency cycle when none is ready. */
   stage(): StageResult {
     const ready = [...this.ready].sort((a, b) => this.pending.get(a)! - this.pending.get(b)!);
+    if (ready.length === 0 && this.externalBlocks.size > 0) return { wait: new Promise<void>((wake) => this.wakers.push(wake)) };
     if (ready.length === 0) return { cycle: this.nodesInCycle() };
     this.staged = this.pickFriendly(ready);
     return { nodeId: this.staged };
@@ -136,7 +158,14 @@ export class ExecutionList {
     return isOutputNode(this.registry.get(this.dynprompt.getNode(nodeId).class_type));
   }
 
-  /** Output nodes first, then what feeds an output node directly, then two edges away, then the first ready. */
+  private isAsync(nodeId: string): boolean {
+    return this.registry.get(this.dynprompt.getNode(nodeId).class_type)?.isAsync === true;
+  }
+
+  /**
+   * Output and async nodes first (an async node then runs while others do), then what feeds an output node
+   * directly, then two edges away, then the first ready.
+   */
   private pickFriendly(ready: string[]): string {
     const feedsOutput = (id: string, depth: number): boolean => {
       for (const to of this.blocking.get(id)?.keys() ?? []) {
@@ -145,7 +174,7 @@ export class ExecutionList {
       return false;
     };
     return (
-      ready.find((id) => this.isOutput(id)) ??
+      ready.find((id) => this.isOutput(id) || this.isAsync(id)) ??
       ready.find((id) => feedsOutput(id, 1)) ??
       ready.find((id) => feedsOutput(id, 2)) ??
       ready[0]!

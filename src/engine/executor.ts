@@ -9,7 +9,7 @@ import { createOutputCache, InputSignatures, IsChangedCache, type CacheOptions, 
 import { DynamicPrompt } from './dynamic-prompt.ts';
 import { describeException } from './error-report.ts';
 import type { EngineEvents } from './events.ts';
-import { executeNode, type FailureDetails } from './execute-node.ts';
+import { executeNode, nextTurn, type FailureDetails } from './execute-node.ts';
 import { ExecutionList } from './execution-list.ts';
 import type { InterruptFlag } from './interrupt.ts';
 import { pyStr } from './python-values.ts';
@@ -31,8 +31,6 @@ export interface RunOutcome {
   outputs: Record<string, UiOutput>;
   meta: Record<string, UiMeta>;
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Lets the HTTP server answer between nodes, so an interrupt sent while a node held the thread lands before the
@@ -89,6 +87,10 @@ export class PromptExecutor {
       let failed = false;
       while (!run.list.isEmpty()) {
         const next = run.list.stage();
+        if ('wait' in next) {
+          await next.wait; // only async nodes are running: go on when one finishes
+          continue;
+        }
         if ('cycle' in next) {
           this.reportError(run, cycleFailure(dynprompt, next.cycle), currentOutputs);
           failed = true;

@@ -10,6 +10,34 @@ export interface MapHooks {
   beforeCall?: () => void;
   /** What stands in for a call that received a blocker (default: the blocker itself). */
   onBlocked?: (blocker: ExecutionBlocker) => unknown;
+  /** Start every call without waiting: an unsettled result stays a PendingCall (async nodes). */
+  overlap?: boolean;
+}
+
+/** The result of a call that was started but not waited for. */
+export class PendingCall {
+  settled = false;
+  private outcome: { value: unknown } | { error: unknown } | null = null;
+  readonly done: Promise<void>;
+
+  constructor(promise: PromiseLike<unknown>) {
+    this.done = Promise.resolve(promise).then(
+      (value) => void (this.outcome = { value }),
+      (error: unknown) => void (this.outcome = { error }),
+    ).finally(() => (this.settled = true));
+  }
+
+  /** The value, or the call's exception rethrown (only once settled). */
+  result(): unknown {
+    if (!this.outcome) throw new Error('the call has not finished');
+    if ('error' in this.outcome) throw this.outcome.error;
+    return this.outcome.value;
+  }
+}
+
+/** The calls' results, waiting for none: a PendingCall's value, or its exception rethrown. */
+export function settledResults(results: readonly unknown[]): unknown[] {
+  return results.map((r) => (r instanceof PendingCall ? r.result() : r));
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
@@ -43,7 +71,8 @@ export async function mapOverLists(
       return;
     }
     const r = call(args);
-    results.push(isPromiseLike(r) ? await r : r);
+    if (!isPromiseLike(r)) results.push(r);
+    else results.push(hooks.overlap ? new PendingCall(r) : await r);
   };
   const names = Object.keys(inputs);
   let count = 0;

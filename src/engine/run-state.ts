@@ -36,6 +36,8 @@ export class RunState {
   readonly uiOutputs = new Map<string, NonNullable<CacheEntry['ui']>>();
   /** Expanded nodes waiting for their subgraph: per call, whether it expanded and its result tuple. */
   readonly pendingSubgraphs = new Map<string, SubgraphResult[]>();
+  /** Async nodes whose calls are still running: their results (PendingCall where unsettled). */
+  readonly pendingAsync = new Map<string, unknown[]>();
   readonly messages: [string, Record<string, unknown>][] = [];
   readonly progress: ProgressState;
   readonly hidden: HiddenSources;

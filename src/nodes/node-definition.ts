@@ -124,6 +124,11 @@ export interface NodeDefinition {
   experimental?: boolean;
   /** The node may return `expand` (subgraph expansion). */
   enableExpand?: boolean;
+  /**
+   * ComfyUI's `async def` functions: work that waits on something else (a remote service, a timer). While it has
+   * not finished, the engine runs other ready nodes; such nodes are also picked first. Other nodes run one at a time.
+   */
+  isAsync?: boolean;
   execute(inputs: Record<string, any>, ctx: NodeContext): NodeResult | Promise<NodeResult>;
   /** IS_CHANGED: a value that changes when the node must re-run despite equal inputs (NaN-like: always re-run). */
   isChanged?(inputs: Record<string, any>, ctx: NodeContext): unknown | Promise<unknown>;

@@ -47,6 +47,46 @@ export const Show = node({
   },
 });
 
+/** Events of the async test nodes, in order; `asyncGate` is the gate AsyncGated waits for and OpenGate opens. */
+export const asyncLog: string[] = [];
+export const asyncGate = { open: () => {}, reset() { asyncGate.opened = new Promise<void>((resolve) => (asyncGate.open = resolve)); }, opened: Promise.resolve() };
+
+/** An async node (ComfyUI's `async def`) that waits until OpenGate runs, or fails after it with `fail`. */
+export const AsyncGated = node({
+  name: 'AsyncGated',
+  isAsync: true,
+  inputs: { required: { value: ['INT', {}] }, optional: { fail: ['BOOLEAN', {}] } },
+  outputs: [{ type: 'INT' }],
+  execute: async ({ value, fail }) => {
+    asyncLog.push(`wait ${value}`);
+    await asyncGate.opened;
+    asyncLog.push(`done ${value}`);
+    if (fail) throw new Error('async call failed');
+    return [value];
+  },
+});
+
+/** An async node whose work is done at once: it finishes without being parked. */
+export const AsyncAtOnce = node({
+  name: 'AsyncAtOnce',
+  isAsync: true,
+  inputs: { required: { value: ['INT', {}] } },
+  outputs: [{ type: 'INT' }],
+  execute: async ({ value }) => [value],
+});
+
+/** An ordinary node that opens the gate AsyncGated waits for. */
+export const OpenGate = node({
+  name: 'OpenGate',
+  inputs: { required: { value: ['INT', {}] } },
+  outputs: [{ type: 'INT' }],
+  execute: ({ value }) => {
+    asyncLog.push('open');
+    asyncGate.open();
+    return [value];
+  },
+});
+
 /** An output node whose UI key depends on its value (`odd` or `even`). */
 export const ShowParity = node({
   name: 'ShowParity',
@@ -240,7 +280,7 @@ export const ShowElsewhere = node({
   }),
 });
 
-export const testNodes = [Talk, ShowElsewhere, Const, Adder, Show, ShowParity, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
+export const testNodes = [Talk, ShowElsewhere, Const, Adder, Show, ShowParity, AsyncGated, AsyncAtOnce, OpenGate, Text, Num, FloatIn, Pick, LazySwitch, ListOf, SumList, AddOneExpander, Fail, Slow, Block, Changing, Checked, TypeAware, Hidden];
 
 export interface Harness {
   engine: Engine;

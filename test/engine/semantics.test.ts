@@ -2,7 +2,7 @@
 // and a 1,000-node chain.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calls, chain, harness, node } from './fixtures.ts';
+import { asyncGate, asyncLog, calls, chain, harness, node } from './fixtures.ts';
 
 /** Expands into two adders that feed each other: a cycle only the run can find. */
 const CycleExpander = node({
@@ -127,6 +127,42 @@ describe('lists', () => {
     });
     assert.equal(failure(mixed).exception_type, 'KeyError');
     assert.equal(failure(mixed).exception_message, "'odd'\n");
+  });
+});
+
+describe('async nodes (ComfyUI 0.8.0 runs async functions while other nodes run)', () => {
+  // OpenGate's value differs per test, so it is never cached (AsyncGated would wait for it forever).
+  const prompt = (fail = false) => ({
+    w: { class_type: 'AsyncGated', inputs: { value: 1, fail } },
+    o1: { class_type: 'Show', inputs: { value: ['w', 0] } },
+    g: { class_type: 'OpenGate', inputs: { value: fail ? 4 : 2 } },
+    o2: { class_type: 'Show', inputs: { value: ['g', 0] } },
+  });
+
+  test('an async node still waiting is parked; the others run, and it finishes when its call does', async () => {
+    asyncGate.reset();
+    asyncLog.length = 0;
+    // Run one after the other, AsyncGated (picked first, being async) would wait forever for OpenGate.
+    const entry = await h.run(prompt(), { client_id: C });
+    assert.equal(entry.status.status_str, 'success');
+    assert.deepEqual(asyncLog, ['wait 1', 'open', 'done 1']);
+    assert.deepEqual(entry.outputs.o1, { text: ['1'] });
+    assert.deepEqual(entry.outputs.o2, { text: ['2'] });
+  });
+
+  test('a failed async call fails its node when it is taken up again', async () => {
+    asyncGate.reset();
+    const entry = await h.run(prompt(true), { client_id: C });
+    const error = entry.status.messages.find(([event]) => event === 'execution_error')![1];
+    assert.equal(error.node_id, 'w');
+    assert.match(String(error.exception_message), /async call failed/);
+  });
+
+  test('an async node that finishes at once runs like any other', async () => {
+    const from = h.messages.length;
+    const entry = await h.run({ a: { class_type: 'AsyncAtOnce', inputs: { value: 3 } }, o: { class_type: 'Show', inputs: { value: ['a', 0] } } }, { client_id: C });
+    assert.deepEqual(entry.outputs.o, { text: ['3'] });
+    assert.deepEqual(executingOrder(from), ['a', 'o'], 'entered once');
   });
 });
 
