@@ -1,6 +1,7 @@
-// Every built-in node group. Registration order follows ComfyUI's (nodes.py first, then comfy_extras),
-// which matters only where two groups define the same name (the later one wins).
+// Every built-in node group, registered in the order ComfyUI lists its nodes (/object_info keeps it). Where two
+// groups define the same name, the later one wins.
 import type { NodeDefinition } from './node-definition.ts';
+import { COMFYUI_NODE_ORDER } from './comfyui-node-order.ts';
 import { imageNodes } from './image/index.ts';
 import { maskNodes } from './mask/index.ts';
 import { latentNodes } from './latent/index.ts';
@@ -15,6 +16,11 @@ import { videoNodes } from './video/index.ts';
 import { threeDNodes } from './three-d/index.ts';
 import { modelSpecificNodes } from './model-specific/index.ts';
 
+const ORDER = new Map(COMFYUI_NODE_ORDER.map((name, i) => [name, i]));
+
+/** The built-in nodes in ComfyUI's listing order (a stable sort: a name defined twice keeps its later definition last). */
 export function builtinNodes(): NodeDefinition[] {
-  return [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes, ...datasetNodes, ...hooksNodes, ...audioNodes, ...videoNodes, ...threeDNodes, ...modelSpecificNodes];
+  const all = [...loadersNodes, ...conditioningNodes, ...samplingNodes, ...latentNodes, ...imageNodes, ...maskNodes, ...utilsNodes, ...datasetNodes, ...hooksNodes, ...audioNodes, ...videoNodes, ...threeDNodes, ...modelSpecificNodes];
+  const rank = (def: NodeDefinition) => ORDER.get(def.name) ?? ORDER.size;
+  return all.sort((a, b) => rank(a) - rank(b));
 }

@@ -1,12 +1,13 @@
 // /object_info details the other schema tests leave out, checked against ComfyUI 0.8.0's own definitions:
-// tooltips and descriptions the frontend shows, `output_is_list` left at None, and Load3D's schema creating
-// input/3d.
+// tooltips and descriptions the frontend shows, `output_is_list` left at None, Load3D's schema creating input/3d,
+// and the order of the list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinNodes } from '../../src/nodes/builtin.ts';
-import { nodeInfo } from '../../src/nodes/registry.ts';
+import { COMFYUI_NODE_ORDER } from '../../src/nodes/comfyui-node-order.ts';
+import { NodeRegistry, nodeInfo } from '../../src/nodes/registry.ts';
 import { makeServices } from '../helpers/node-context.ts';
 
 const byName = new Map(builtinNodes().map((def) => [def.name, def]));
@@ -37,4 +38,15 @@ test("Load3D's schema creates input/3d, as ComfyUI's define_schema does", () => 
   assert.equal(existsSync(folder), false);
   nodeInfo(byName.get('Load3D')!, services);
   assert.equal(existsSync(folder), true);
+});
+
+test("/object_info lists the built-in nodes in ComfyUI's order, custom nodes after them", () => {
+  const registry = new NodeRegistry();
+  registry.registerAll(builtinNodes());
+  registry.registerAll([{ ...byName.get('EmptyImage')!, name: 'ZCustomFirst', pythonModule: 'custom_nodes.z' }]);
+  const names = Object.keys(registry.objectInfo());
+  assert.deepEqual(names.slice(0, 3), ['KSampler', 'CheckpointLoaderSimple', 'CLIPTextEncode']);
+  assert.equal(names.at(-1), 'ZCustomFirst');
+  const ranks = names.slice(0, -1).map((name) => COMFYUI_NODE_ORDER.indexOf(name));
+  assert.ok(ranks.every((rank, i) => rank >= 0 && (i === 0 || ranks[i - 1]! < rank)));
 });
