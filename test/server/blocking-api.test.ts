@@ -92,6 +92,10 @@ test('multipart: the prompt field plus files saved into input/', async () => {
 test('a prompt without image output is 204; an invalid one 400; a failing one 500', async () => {
   const noImage = await http(server, 'POST', '/api/v1/prompts', { body: sleepWorkflow(1, 1, 1) });
   assert.equal(noImage.status, 204);
+  // GET /api/v1/prompts is the last prompt that produced an image, not this one.
+  const lastWithImage = Object.values((await http(server, 'GET', '/api/v1/prompts')).json()) as { class_type: string }[];
+  assert.ok(lastWithImage.some((n) => n.class_type === 'SaveImage'));
+  assert.ok(!lastWithImage.some((n) => n.class_type === 'TestSleep'));
   const invalid = await http(server, 'POST', '/api/v1/prompts', { body: { '1': { class_type: 'Nope', inputs: {} } } });
   assert.equal(invalid.status, 400);
   assert.equal(invalid.json().error.type, 'invalid_prompt');

@@ -120,10 +120,11 @@ export async function blockingApiRoutes(app: FastifyInstance, ctx: RouteContext)
     return { urls: [`/api/v1/images/${digest}`, `${scheme}://${request.headers.host ?? request.hostname}/view?${view}`] };
   });
 
+  // "The last prompt run anywhere that was used to produce an image" (UI or API alike).
   app.get('/api/v1/prompts', async (_request, reply) => {
-    const last = Object.values(engine.history({ maxItems: 1 }))[0];
-    if (!last) return reply.code(404).send();
-    return last.prompt[2];
+    const entries = Object.values(engine.history());
+    for (let i = entries.length - 1; i >= 0; i--) if (pickOutputImage(entries[i]!)) return entries[i]!.prompt[2];
+    return reply.code(404).send();
   });
 
   app.get('/api/v1/images/:digest', async (request, reply) => {
