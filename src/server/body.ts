@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mayReorder, recordKeyOrder } from '../engine/prompt-order.ts';
 import { isPlainObject } from '../engine/python-values.ts';
 import { memberKeys, topLevelKeys } from './json-key-order.ts';
-import { parseJson } from './json.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, parseJson } from './json.ts';
 
 export class InvalidJsonBody {
   constructor(readonly message: string) {}
@@ -27,6 +27,7 @@ export function decodeJsonBody(body: Buffer): unknown {
   if (body.length === 0) return new InvalidJsonBody('Expecting value: line 1 column 1 (char 0)');
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (nestsDeeperThan(text)) return new InvalidJsonBody(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = parseJson(text);

@@ -81,6 +81,12 @@ test('bad JSON and non-object bodies are 400 with a ComfyUI-shaped error', async
     assert.deepEqual(res.json(), { error: { type: 'no_prompt', message: 'No prompt provided', details: 'No prompt provided', extra_info: {} }, node_errors: {} });
   }
   assert.equal(await numberNow(), before + 5);
+  // Nesting deep enough to overflow a writer (an error echoing the input) is refused up front.
+  const deep = `{"prompt": {"1": {"class_type": "EmptyImage", "inputs": {"width": ${'['.repeat(5000)}0${']'.repeat(5000)}}}}}`;
+  const refused = await http(server, 'POST', '/prompt', { body: deep });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json().error.type, 'invalid_json');
+  assert.match(refused.json().error.details, /nested deeper than 512 levels/);
   // An empty list for a prompt is an empty prompt: no outputs.
   assert.equal((await post('/prompt', { prompt: [] })).json().error.type, 'prompt_no_outputs');
 });

@@ -223,6 +223,12 @@ describe('settings', () => {
     assert.equal((await f.app.inject({ method: 'POST', url: '/settings', payload: 'nope' })).statusCode, 400);
     assert.equal((await f.app.inject({ method: 'POST', url: '/settings/x', payload: '{' })).statusCode, 400);
     assert.equal((await f.app.inject({ method: 'POST', url: '/settings/x' })).statusCode, 400);
+    // Nesting too deep to write back as JSON is refused, and nothing is saved.
+    const deepObject = '{"a":'.repeat(1900) + '{}' + '}'.repeat(1900);
+    const deepList = '['.repeat(2500) + '0' + ']'.repeat(2500);
+    assert.equal((await f.app.inject({ method: 'POST', url: '/settings', payload: deepObject, headers: { 'content-type': 'application/json' } })).statusCode, 400);
+    assert.equal((await f.app.inject({ method: 'POST', url: '/settings/x', payload: deepList, headers: { 'content-type': 'application/json' } })).statusCode, 400);
+    assert.equal((await f.app.inject({ url: '/settings/x' })).body, 'null');
   });
 
   it('treats a corrupted settings file as empty', async () => {

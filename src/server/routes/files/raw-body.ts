@@ -1,6 +1,7 @@
 // The user-data routes take bodies as raw bytes (a workflow is stored byte for byte), and the JSON routes in the
 // same scope parse them here, whatever the Content-Type, as aiohttp's `request.json()` does.
 import type { FastifyInstance } from 'fastify';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json.ts';
 
 export function useRawBodies(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
@@ -14,6 +15,7 @@ export function parseJsonBody(body: unknown): JsonBody {
     return { ok: true, value: body }; // already parsed by an outer parser
   }
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : (body ?? '');
+  if (nestsDeeperThan(text)) return { ok: false, message: `Invalid JSON body: nested deeper than ${MAX_JSON_DEPTH} levels` };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
