@@ -178,6 +178,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const v = <T>(name: string) => values[name.replaceAll('-', '_')] as T;
   const str = (name: string) => (v<string | null>(name) ?? null);
 
+  const frontEndRoot = str('front-end-root');
   const tlsKey = str('tls-keyfile');
   const tlsCert = str('tls-certfile');
   const lruSize = v<number>('cache-lru');
@@ -209,7 +210,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     multiUser: v<boolean>('multi-user'),
     verbose: v<LogLevel>('verbose'),
     logStdout: v<boolean>('log-stdout'),
-    frontEndRoot: str('front-end-root') === null ? null : resolve(str('front-end-root')!),
+    frontEndRoot: frontEndRoot === null ? null : resolve(frontEndRoot),
     dontPrintServer: v<boolean>('dont-print-server'),
     quickTestForCi: v<boolean>('quick-test-for-ci'),
     compressResponses: v<boolean>('enable-compress-response-body'),

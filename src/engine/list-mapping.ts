@@ -16,15 +16,19 @@ export interface MapHooks {
 
 /** The result of a call that was started but not waited for. */
 export class PendingCall {
-  settled = false;
   private outcome: { value: unknown } | { error: unknown } | null = null;
+  /** Resolves (never rejects) once the call has settled. */
   readonly done: Promise<void>;
 
   constructor(promise: PromiseLike<unknown>) {
     this.done = Promise.resolve(promise).then(
       (value) => void (this.outcome = { value }),
       (error: unknown) => void (this.outcome = { error }),
-    ).finally(() => (this.settled = true));
+    );
+  }
+
+  get settled(): boolean {
+    return this.outcome !== null;
   }
 
   /** The value, or the call's exception rethrown (only once settled). */

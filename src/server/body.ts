@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mayReorder, recordKeyOrder } from '../engine/prompt-order.ts';
 import { isPlainObject } from '../engine/python-values.ts';
-import { memberKeys, topLevelKeys } from './json-key-order.ts';
-import { MAX_JSON_DEPTH, nestsDeeperThan, parseJson } from './json.ts';
+import { MAX_JSON_DEPTH, memberKeys, nestsDeeperThan, topLevelKeys } from './json-scan.ts';
+import { parseJson } from './json.ts';
 
 export class InvalidJsonBody {
   constructor(readonly message: string) {}

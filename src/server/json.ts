@@ -3,33 +3,10 @@
 // Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
 // literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
 import { RAW_JSON_NONCE as NONCE, RAW_JSON_TAG as TAG } from '../engine/raw-json.ts';
+import { skipString } from './json-scan.ts';
 
 const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:([^"]*)"`, 'g');
 const LONG_DIGIT_RUN = /\d{16}/;
-
-/**
- * Deeper nesting than any prompt or setting needs; beyond it a body is refused. Writing such values back (an
- * error that echoes an input, a settings file) would overflow the stack, and Python's json gives up near 1,000.
- */
-export const MAX_JSON_DEPTH = 512;
-
-/** True when the JSON text nests arrays/objects more than `limit` deep (strings skipped; the text need not be valid). */
-export function nestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > limit) return true;
-    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
-  }
-  return false;
-}
 
 export class JsonSyntaxError extends Error {
   override name = 'JSONDecodeError';
@@ -65,14 +42,7 @@ function tagUnsafeIntegers(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i += 2;
-        else if (d === 0x22) break;
-        else i++;
-      }
-      i++;
+      i = skipString(text, i);
       continue;
     }
     if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
 import { pyFloat } from '../../src/engine/raw-json.ts';
-import { memberKeys, topLevelKeys } from '../../src/server/json-key-order.ts';
+import { memberKeys, topLevelKeys } from '../../src/server/json-scan.ts';
 import { decodeJsonBody } from '../../src/server/body.ts';
 import { orderedKeys } from '../../src/engine/prompt-order.ts';
 

@@ -1,7 +1,7 @@
 // The user-data routes take bodies as raw bytes (a workflow is stored byte for byte), and the JSON routes in the
 // same scope parse them here, whatever the Content-Type, as aiohttp's `request.json()` does.
 import type { FastifyInstance } from 'fastify';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../json-scan.ts';
 
 export function useRawBodies(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();

@@ -1,9 +1,9 @@
-// The order of object keys in a JSON text, which JSON.parse loses for integer-like keys ("10" before "9" comes
-// back as "9", "10"). A small scanner over the text, run only for the objects whose order matters (a prompt's
-// node ids); values are skipped, strings decoded by JSON.parse.
+// Scans of a JSON text that JSON.parse cannot answer: the order of object keys, which it loses for integer-like
+// keys ("10" before "9" comes back as "9", "10"), run only for the objects whose order matters (a prompt's node
+// ids); and the nesting depth, checked before parsing. Values are skipped, strings decoded by JSON.parse.
 
 /** Index just past the JSON string that starts at `i` (a `"`). */
-function skipString(text: string, i: number): number {
+export function skipString(text: string, i: number): number {
   for (let j = i + 1; j < text.length; j++) {
     const c = text.charCodeAt(j);
     if (c === 0x5c /* \ */) j++;
@@ -75,4 +75,23 @@ export function memberKeys(text: string, name: string): string[] | null {
   if (text[start] !== '{') return null;
   const member = members(text, start, name).find((m) => m.key === name);
   return member && text[member.at] === '{' ? members(text, member.at).map((m) => m.key) : null;
+}
+
+/**
+ * Deeper nesting than any prompt or setting needs; beyond it a body is refused. Writing such values back (an
+ * error that echoes an input, a settings file) would overflow the stack, and Python's json gives up near 1,000.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** True when the JSON text nests arrays/objects more than `limit` deep (the text need not be valid). */
+export function nestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) i = skipString(text, i) - 1;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return false;
 }
