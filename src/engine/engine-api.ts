@@ -74,6 +74,12 @@ export interface EngineListeners {
   message(msg: EngineMessage): void;
   binary(frame: EngineBinaryFrame): void;
   finished?(info: PromptFinished): void;
+  /**
+   * Between hold() and release() no node code runs (only the engine's own bookkeeping), so the messages of that
+   * stretch may be gathered and delivered together at release().
+   */
+  hold?(): void;
+  release?(): void;
 }
 
 /** How the server runs a prompt beyond what its request says (not part of ComfyUI's API). */

@@ -188,6 +188,15 @@ class WorkerEngine implements Engine {
   }
 
   private async run(entry: QueueEntry): Promise<void> {
+    this.events.hold(); // the executor releases whenever node code runs; the rest of a run's messages go out in batches
+    try {
+      await this.runHeld(entry);
+    } finally {
+      this.events.release();
+    }
+  }
+
+  private async runHeld(entry: QueueEntry): Promise<void> {
     const started = performance.now();
     this.running = entry;
     this.emitStatus();

@@ -41,6 +41,16 @@ export class EngineEvents {
   finished(info: PromptFinished): void {
     this.each((l) => l.finished?.(info));
   }
+
+  /** The engine's bookkeeping starts: what is sent until release() may be delivered as one batch. */
+  hold(): void {
+    this.each((l) => l.hold?.());
+  }
+
+  /** Node code is about to run (or the engine goes idle): deliver what was held. */
+  release(): void {
+    this.each((l) => l.release?.());
+  }
 }
 
 function typeHeader(type: number): Buffer {

@@ -189,21 +189,28 @@ export async function executeNode(run: RunState, nodeId: string): Promise<NodeOu
         run.lastDisplayNode = run.dynprompt.displayId(nodeId);
         run.toClient('executing', { node: nodeId, display_node: run.lastDisplayNode, prompt_id: run.promptId });
       }
-      if (def.checkLazyStatus) {
-        const needed = await lazyInputsNeeded(run, def, shape, nodeId, inputs, gathered.missing);
-        if (needed.length > 0) {
-          for (const name of needed) run.list.makeInputStrongLink(nodeId, name);
-          return PENDING;
+      let returns: unknown[];
+      run.s.events.release(); // node code runs next: what the engine has sent goes out first
+      try {
+        if (def.checkLazyStatus) {
+          const needed = await lazyInputsNeeded(run, def, shape, nodeId, inputs, gathered.missing);
+          if (needed.length > 0) {
+            for (const name of needed) run.list.makeInputStrongLink(nodeId, name);
+            return PENDING;
+          }
         }
+        const ctx = run.context(nodeId);
+        returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(shape.nest(args), ctx), {
+          beforeCall: () => run.s.interrupt.throwIfRequested(),
+          onBlocked: (b) => blockedCall(run, nodeId, node.class_type, b),
+          overlap: def.isAsync === true,
+        });
+        // Calls that finish at once are taken now (ComfyUI's asyncio.sleep(0) after each task).
+        if (def.isAsync === true) await nextTurn();
+      } finally {
+        run.s.events.hold();
       }
-      const ctx = run.context(nodeId);
-      const returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(shape.nest(args), ctx), {
-        beforeCall: () => run.s.interrupt.throwIfRequested(),
-        onBlocked: (b) => blockedCall(run, nodeId, node.class_type, b),
-        overlap: def.isAsync === true,
-      });
       if (def.isAsync === true) {
-        await nextTurn(); // calls that finish at once are taken now (ComfyUI's asyncio.sleep(0) after each task)
         const running = returns.filter((x): x is PendingCall => x instanceof PendingCall && !x.settled);
         if (running.length > 0) {
           // Park the node; other ready nodes run meanwhile, and it is staged again when its calls are done.

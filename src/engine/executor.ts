@@ -77,7 +77,8 @@ export class PromptExecutor {
       run.addMessage('execution_start', { prompt_id: promptId }, false);
       const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line));
       const ids = orderedKeys(prompt); // `for node_id in prompt`: execution_cached lists them in the sent order
-      await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged));
+      events.release(); // IS_CHANGED is node code
+      await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged)).finally(() => events.hold());
       this.cache.cleanUnused();
       const cached = ids.filter((id) => this.cache.get(id) !== undefined);
       run.addMessage('execution_cached', { nodes: cached, prompt_id: promptId }, false);
@@ -88,7 +89,9 @@ export class PromptExecutor {
       while (!run.list.isEmpty()) {
         const next = run.list.stage();
         if ('wait' in next) {
-          await next.wait; // only async nodes are running: go on when one finishes
+          // Only async nodes are running: go on when one finishes, delivering their messages meanwhile.
+          events.release();
+          await next.wait.finally(() => events.hold());
           continue;
         }
         if ('cycle' in next) {

@@ -129,7 +129,7 @@ export function framesToImageAndMask(frames: readonly DecodedFrame[]): { image: 
   if (frames.length === 0) throw new Error('image file has no frames');
   const { width, height } = frames[0]!;
   const hw = width * height;
-  const image = new Tensor([frames.length, height, width, 3]);
+  const image = Tensor.uninitialized([frames.length, height, width, 3]); // every value is written below
   const hasAlpha = frames[0]!.channels === 4;
   const mask = hasAlpha ? new Tensor([frames.length, height, width]) : new Tensor([frames.length, 64, 64]);
   for (let b = 0; b < frames.length; b++) {
@@ -156,7 +156,7 @@ export function imageItemToUint8(image: Tensor, index: number): { pixels: Buffer
   const [, h, w, c] = image.shape as [number, number, number, number];
   if (c !== 1 && c !== 3 && c !== 4) throw new Error(`cannot save an image with ${c} channels (expected 1, 3 or 4)`);
   const n = h * w * c;
-  const pixels = Buffer.alloc(n);
+  const pixels = Buffer.allocUnsafe(n);
   toUint8Into(image.data.subarray(index * n, (index + 1) * n), pixels);
   return { pixels, width: w, height: h, channels: c };
 }

@@ -17,6 +17,16 @@ export class Tensor {
     return new Tensor(shape);
   }
 
+  /**
+   * A tensor whose memory is not cleared first, for a caller that writes every value: zeroing 3 MB (a 512² image)
+   * and faulting its pages in twice costs ~0.1 ms.
+   */
+  static uninitialized(shape: readonly number[]): Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const bytes = Buffer.allocUnsafeSlow(size * 4);
+    return new Tensor(shape, new Float32Array(bytes.buffer, bytes.byteOffset, size));
+  }
+
   static full(shape: readonly number[], value: number): Tensor {
     const t = new Tensor(shape);
     t.data.fill(value);

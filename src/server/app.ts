@@ -102,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     binary: (f) => hub.sendBinary(f),
     finished: (info) => terminal?.promptFinished(info),
+    hold: () => hub.hold(),
+    release: () => hub.release(),
   });
 
   const ctx: RouteContext = { engine, paths: deps.paths, options, hub, logs, logger, maxUploadBytes, featureFlags };
@@ -114,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const path of ['/api/ws', '/ws']) {
       scope.get(path, { websocket: true }, (socket, request) => {
         const requested = (request.query as { clientId?: unknown }).clientId;
-        hub.connect(socket, Array.isArray(requested) ? requested[0] : requested, engine.currentlyExecuting());
+        hub.connect(socket, request.raw.socket, Array.isArray(requested) ? requested[0] : requested, engine.currentlyExecuting());
       });
     }
   });

@@ -2,7 +2,7 @@
 // targets, progress with preview frames, interrupts, and the history entries the runs leave.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from './fixtures.ts';
+import { harness, node, until } from './fixtures.ts';
 import { stringifyJson } from '../../src/server/json.ts';
 
 const h = harness();
@@ -319,5 +319,61 @@ describe('blockers and progress text', () => {
     });
     assert.equal(messagesOf(from, 'execution_error').length, 0);
     assert.equal(entry.status.status_str, 'success');
+  });
+});
+
+describe('held stretches (messages the server may batch)', () => {
+  test('node code never runs while the engine holds, and every hold is released', async () => {
+    const log: string[] = [];
+    let held = false;
+    const ran = (name: string) => log.push(`${name} ran ${held ? 'held' : 'released'}`);
+    const probe = (name: string) => () => {
+      ran(name);
+      return [1];
+    };
+    const nodes = [
+      node({
+        name: 'ProbeSource', outputs: [{ type: 'INT' }], execute: probe('ProbeSource'),
+        isChanged: () => {
+          log.push(`isChanged ran ${held ? 'held' : 'released'}`);
+          return 1;
+        },
+      }),
+      node({
+        name: 'ProbeLazy', inputs: { required: { a: ['INT', { lazy: true }] } }, outputs: [{ type: 'INT' }], outputNode: true,
+        // Asks for its input (so the source runs), then is checked once more with it.
+        checkLazyStatus: ({ a }) => {
+          ran('ProbeLazy');
+          return a === null ? ['a'] : [];
+        },
+        execute: probe('ProbeSink'),
+      }),
+    ];
+    const local = harness({ nodes });
+    local.engine.subscribe({
+      message: (m) => log.push(`message ${m.type}`),
+      binary: () => {},
+      hold: () => {
+        held = true;
+        log.push('hold');
+      },
+      release: () => {
+        held = false;
+        log.push('release');
+      },
+    });
+    try {
+      await local.run({ '1': { class_type: 'ProbeSource', inputs: {} }, '2': { class_type: 'ProbeLazy', inputs: { a: ['1', 0] } } }, { client_id: C });
+      await until(() => log.at(-1) === 'release');
+    } finally {
+      await local.engine.close();
+    }
+    assert.deepEqual(log.filter((l) => l.includes(' ran ')), [
+      'isChanged ran released', 'ProbeLazy ran released', 'ProbeSource ran released', 'ProbeLazy ran released', 'ProbeSink ran released',
+    ]);
+    // Messages are sent inside held stretches (the run's bookkeeping), and the run ends released.
+    assert.ok(log.indexOf('hold') < log.indexOf('message execution_start'));
+    assert.equal(log.filter((l) => l === 'hold').length, log.filter((l) => l === 'release').length);
+    assert.ok(log.lastIndexOf('message executing') < log.lastIndexOf('release'));
   });
 });

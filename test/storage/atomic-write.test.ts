@@ -50,3 +50,19 @@ test('a missing parent folder is an error, not a partial write', withDir(async (
   await assert.rejects(writeFileAtomic(join(dir, 'missing', 'file.bin'), Buffer.alloc(10)), { code: 'ENOENT' });
   assert.deepEqual(readdirSync(dir), []);
 }));
+
+test('flush after rename: the whole file is in place when the promise settles, on both paths, with no temp file', withDir(async (dir) => {
+  const small = Buffer.from('small payload');
+  const large = Buffer.alloc(5 * 1024 * 1024 + 1, 0x5a);
+  writeFileSync(join(dir, 'old.bin'), 'old contents');
+  await writeFileAtomic(join(dir, 'old.bin'), small, { flush: 'after-rename' });
+  await writeFileAtomic(join(dir, 'large.bin'), large, { flush: 'after-rename' });
+  assert.deepEqual(readFileSync(join(dir, 'old.bin')), small);
+  assert.deepEqual(readFileSync(join(dir, 'large.bin')), large);
+  assert.deepEqual(readdirSync(dir).sort(), ['large.bin', 'old.bin']);
+  for (const payload of [Buffer.alloc(10), Buffer.alloc(5 * 1024 * 1024)]) {
+    mkdirSync(join(dir, 'taken', 'inside'), { recursive: true });
+    await assert.rejects(writeFileAtomic(join(dir, 'taken'), payload, { flush: 'after-rename' }));
+    assert.deepEqual(readdirSync(dir).sort(), ['large.bin', 'old.bin', 'taken'], 'a failed rename leaves no temp file');
+  }
+}));

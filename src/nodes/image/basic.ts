@@ -15,7 +15,7 @@ export const imageInvert: NodeDefinition = {
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
     const image = requireImage('image', inputs.image);
-    const inverted = new Tensor(image.shape);
+    const inverted = Tensor.uninitialized(image.shape);
     oneMinusInto(image.data, inverted.data);
     return [inverted];
   },

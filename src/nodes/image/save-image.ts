@@ -46,7 +46,8 @@ export async function saveImageBatch(images: Tensor, filenamePrefix: string, ctx
   await Promise.all(names.map(async (name, i) => {
     ctx.checkInterrupted();
     const png = await encodePng(imageItemToUint8(images, i), { compressionLevel: options.compressionLevel, text: options.text });
-    await writeFileAtomic(path.join(target.fullOutputFolder, name), png);
+    // In place at once, flushed just after (see atomic-write.ts): the image is whole the moment it is reported.
+    await writeFileAtomic(path.join(target.fullOutputFolder, name), png, { flush: 'after-rename' });
   }));
   return names.map((filename) => ({ filename, subfolder: target.subfolder, type: options.type }));
 }
