@@ -8,6 +8,8 @@ type Ordered = Record<string, unknown> & { [KEY_ORDER]?: readonly string[] };
 
 /** Records `keys` (the order in the JSON text) on `object`, without making it a visible property. */
 export function recordKeyOrder(object: Record<string, unknown>, keys: readonly string[]): void {
+  const own = Object.keys(object);
+  if (own.length === keys.length && own.every((key, i) => key === keys[i])) return; // sent in JavaScript's order
   Object.defineProperty(object, KEY_ORDER, { value: keys, enumerable: false, configurable: true });
 }
 
@@ -32,5 +34,11 @@ export function mayReorder(object: Record<string, unknown>): boolean {
 
 /** The keys JavaScript orders numerically: canonical array indices (0 … 2^32 − 2). */
 function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+  const n = key.length;
+  if (n === 0 || n > 10 || (n > 1 && key.charCodeAt(0) === 0x30)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return n < 10 || Number(key) < 4294967295;
 }

@@ -22,59 +22,66 @@ function skipSpace(text: string, i: number): number {
 
 /** Index just past the JSON value that starts at `i`. */
 function skipValue(text: string, i: number): number {
-  const c = text[i];
-  if (c === '"') return skipString(text, i);
-  if (c !== '{' && c !== '[') {
+  const c = text.charCodeAt(i);
+  if (c === 0x22 /* " */) return skipString(text, i);
+  if (c !== 0x7b /* { */ && c !== 0x5b /* [ */) {
     // A number or a literal: up to the next separator.
-    for (let d = text.charCodeAt(i); i < text.length && !isSpace(d) && d !== 0x2c && d !== 0x5d && d !== 0x7d; d = text.charCodeAt(++i));
+    for (let d = c; i < text.length && !isSpace(d) && d !== 0x2c && d !== 0x5d && d !== 0x7d; d = text.charCodeAt(++i));
     return i;
   }
   let depth = 0;
   for (let j = i; j < text.length; j++) {
-    const d = text[j];
-    if (d === '"') j = skipString(text, j) - 1;
-    else if (d === '{' || d === '[') depth++;
-    else if ((d === '}' || d === ']') && --depth === 0) return j + 1;
+    const d = text.charCodeAt(j);
+    if (d === 0x22) j = skipString(text, j) - 1;
+    else if (d === 0x7b || d === 0x5b) depth++;
+    else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
   }
   return text.length;
 }
 
+/** The key of the string at `i` (a `"`) that ends just before `end`. */
+function keyAt(text: string, i: number, end: number): string {
+  const raw = text.slice(i + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+}
+
 /**
  * The keys of the object starting at `i`, in text order (a repeated key keeps its first place, as in a Python
- * dict), and for each key where its value starts. With `stopAt`, the scan ends at that key.
+ * dict). With `stopAt`, the scan ends at that key and its value's index is returned as well.
  */
-function members(text: string, i: number, stopAt?: string): { key: string; at: number }[] {
-  const out: { key: string; at: number }[] = [];
-  const seen = new Set<string>();
+function members(text: string, i: number, stopAt?: string): { keys: string[]; stoppedAt: number } {
+  const keys: string[] = [];
   i = skipSpace(text, i + 1);
-  while (i < text.length && text[i] === '"') {
+  while (i < text.length && text.charCodeAt(i) === 0x22) {
     const end = skipString(text, i);
-    const raw = text.slice(i + 1, end - 1);
-    const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+    const key = keyAt(text, i, end);
     i = skipSpace(text, skipSpace(text, end) + 1); // past the colon
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push({ key, at: i });
-    }
-    if (key === stopAt) break;
+    keys.push(key);
+    if (key === stopAt) return { keys, stoppedAt: i };
     i = skipSpace(text, skipValue(text, i));
-    if (text[i] === ',') i = skipSpace(text, i + 1);
+    if (text.charCodeAt(i) === 0x2c /* , */) i = skipSpace(text, i + 1);
   }
-  return out;
+  return { keys: firstOccurrences(keys), stoppedAt: -1 };
+}
+
+/** `keys` without repeats, each at its first place (duplicate keys are rare: only then is a set built). */
+function firstOccurrences(keys: string[]): string[] {
+  const unique = new Set(keys);
+  return unique.size === keys.length ? keys : [...unique];
 }
 
 /** The key order of the top-level object of a valid JSON text (empty if it is not an object). */
 export function topLevelKeys(text: string): string[] {
   const start = skipSpace(text, 0);
-  return text[start] === '{' ? members(text, start).map((m) => m.key) : [];
+  return text.charCodeAt(start) === 0x7b ? members(text, start).keys : [];
 }
 
 /** The key order of the object under the top-level key `name`, or null when there is none. */
 export function memberKeys(text: string, name: string): string[] | null {
   const start = skipSpace(text, 0);
-  if (text[start] !== '{') return null;
-  const member = members(text, start, name).find((m) => m.key === name);
-  return member && text[member.at] === '{' ? members(text, member.at).map((m) => m.key) : null;
+  if (text.charCodeAt(start) !== 0x7b) return null;
+  const at = members(text, start, name).stoppedAt;
+  return at >= 0 && text.charCodeAt(at) === 0x7b ? members(text, at).keys : null;
 }
 
 /**
@@ -85,6 +92,7 @@ export const MAX_JSON_DEPTH = 512;
 
 /** True when the JSON text nests arrays/objects more than `limit` deep (the text need not be valid). */
 export function nestsDeeperThan(text: string, limit = MAX_JSON_DEPTH): boolean {
+  if (text.length <= limit) return false; // too short to open more than `limit` arrays or objects
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

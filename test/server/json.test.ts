@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
 import { pyFloat } from '../../src/engine/raw-json.ts';
-import { memberKeys, topLevelKeys } from '../../src/server/json-scan.ts';
+import { memberKeys, nestsDeeperThan, topLevelKeys } from '../../src/server/json-scan.ts';
 import { decodeJsonBody } from '../../src/server/body.ts';
 import { orderedKeys } from '../../src/engine/prompt-order.ts';
 
@@ -82,4 +82,15 @@ test('decoded bodies keep the sent order of numeric node ids', () => {
   const bare = decodeJsonBody(Buffer.from('{"3": {}, "1": {}}')) as Record<string, unknown>;
   assert.deepEqual(orderedKeys(bare), ['3', '1']);
   assert.deepEqual(orderedKeys({ '2': 1, '1': 2 }), ['1', '2'], 'nothing recorded: JavaScript order');
+  const inOrder = decodeJsonBody(Buffer.from('{"prompt": {"1": {}, "2": {}, "10": {}, "01": {}, "4294967295": {}}}')) as { prompt: Record<string, unknown> };
+  assert.deepEqual(orderedKeys(inOrder.prompt), ['1', '2', '10', '01', '4294967295'], 'sent in JavaScript order');
+  assert.deepEqual(Object.getOwnPropertySymbols(inOrder.prompt), [], 'so no order is recorded');
+});
+
+test('nesting depth: up to 512 levels pass, deeper is refused, short texts are never scanned deeper than they can nest', () => {
+  assert.equal(nestsDeeperThan('['.repeat(512) + ']'.repeat(512)), false);
+  assert.equal(nestsDeeperThan('['.repeat(513) + ']'.repeat(513)), true);
+  assert.equal(nestsDeeperThan('{"a": "' + '['.repeat(600) + '"}'), false, 'brackets inside strings do not count');
+  assert.equal(nestsDeeperThan('[[[]]]', 2), true);
+  assert.equal(nestsDeeperThan('[[]]', 2), false);
 });
