@@ -51,6 +51,16 @@ export class EngineEvents {
   release(): void {
     this.each((l) => l.release?.());
   }
+
+  /** Runs node code (or waits on it) outside the held stretch that surrounds it. */
+  async released<T>(work: () => Promise<T>): Promise<T> {
+    this.release();
+    try {
+      return await work();
+    } finally {
+      this.hold();
+    }
+  }
 }
 
 function typeHeader(type: number): Buffer {

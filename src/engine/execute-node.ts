@@ -189,27 +189,26 @@ export async function executeNode(run: RunState, nodeId: string): Promise<NodeOu
         run.lastDisplayNode = run.dynprompt.displayId(nodeId);
         run.toClient('executing', { node: nodeId, display_node: run.lastDisplayNode, prompt_id: run.promptId });
       }
-      let returns: unknown[];
-      run.s.events.release(); // node code runs next: what the engine has sent goes out first
-      try {
-        if (def.checkLazyStatus) {
-          const needed = await lazyInputsNeeded(run, def, shape, nodeId, inputs, gathered.missing);
-          if (needed.length > 0) {
-            for (const name of needed) run.list.makeInputStrongLink(nodeId, name);
-            return PENDING;
-          }
+      // Node code runs outside the engine's held stretches: what the engine has sent goes out first.
+      const { events } = run.s;
+      if (def.checkLazyStatus) {
+        const needed = await events.released(() => lazyInputsNeeded(run, def, shape, nodeId, gathered.inputs, gathered.missing));
+        if (needed.length > 0) {
+          for (const name of needed) run.list.makeInputStrongLink(nodeId, name);
+          return PENDING;
         }
-        const ctx = run.context(nodeId);
-        returns = await mapOverLists(def.inputIsList === true, inputs, (args) => def.execute(shape.nest(args), ctx), {
+      }
+      const ctx = run.context(nodeId);
+      const returns = await events.released(async () => {
+        const calls = await mapOverLists(def.inputIsList === true, gathered.inputs, (args) => def.execute(shape.nest(args), ctx), {
           beforeCall: () => run.s.interrupt.throwIfRequested(),
           onBlocked: (b) => blockedCall(run, nodeId, node.class_type, b),
           overlap: def.isAsync === true,
         });
         // Calls that finish at once are taken now (ComfyUI's asyncio.sleep(0) after each task).
         if (def.isAsync === true) await nextTurn();
-      } finally {
-        run.s.events.hold();
-      }
+        return calls;
+      });
       if (def.isAsync === true) {
         const running = returns.filter((x): x is PendingCall => x instanceof PendingCall && !x.settled);
         if (running.length > 0) {

@@ -77,8 +77,8 @@ export class PromptExecutor {
       run.addMessage('execution_start', { prompt_id: promptId }, false);
       const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line));
       const ids = orderedKeys(prompt); // `for node_id in prompt`: execution_cached lists them in the sent order
-      events.release(); // IS_CHANGED is node code
-      await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged)).finally(() => events.hold());
+      // IS_CHANGED is node code.
+      await events.released(() => this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged)));
       this.cache.cleanUnused();
       const cached = ids.filter((id) => this.cache.get(id) !== undefined);
       run.addMessage('execution_cached', { nodes: cached, prompt_id: promptId }, false);
@@ -90,8 +90,7 @@ export class PromptExecutor {
         const next = run.list.stage();
         if ('wait' in next) {
           // Only async nodes are running: go on when one finishes, delivering their messages meanwhile.
-          events.release();
-          await next.wait.finally(() => events.hold());
+          await events.released(() => next.wait);
           continue;
         }
         if ('cycle' in next) {

@@ -38,16 +38,12 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string,
 
 const fsyncFd = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 
-/** The background flush of a file already in place: a failure can only be reported. */
-function flushThenClose(fd: number, target: string): void {
-  fsync(fd, (err) => {
-    if (err) console.warn(`could not flush ${target} to disk: ${err.message}`);
-    try {
-      closeSync(fd);
-    } catch {
-      // nothing more to do with it
-    }
-  });
+/** The flush of a file already in place: nobody waits for it, so a failure can only be reported. */
+function flushInBackground(target: string, flush: () => Promise<void>, close: () => Promise<void> | void): void {
+  void flush()
+    .catch((err: Error) => console.warn(`could not flush ${target} to disk: ${err.message}`))
+    .then(close)
+    .catch(() => {}); // a failed close leaves nothing more to do
 }
 
 async function writeSmall(temp: string, target: string, bytes: Uint8Array, flushFirst: boolean): Promise<void> {
@@ -68,7 +64,7 @@ async function writeSmall(temp: string, target: string, bytes: Uint8Array, flush
     throw err;
   }
   if (flushFirst) closeSync(fd);
-  else flushThenClose(fd, target);
+  else flushInBackground(target, () => fsyncFd(fd), () => closeSync(fd));
 }
 
 function removeQuietly(file: string): void {
@@ -91,10 +87,5 @@ async function writeLarge(temp: string, target: string, bytes: Uint8Array, flush
     throw err;
   }
   if (flushFirst) await handle.close();
-  else {
-    void handle.sync()
-      .catch((err: Error) => console.warn(`could not flush ${target} to disk: ${err.message}`))
-      .then(() => handle.close())
-      .catch(() => {});
-  }
+  else flushInBackground(target, () => handle.sync(), () => handle.close());
 }
