@@ -32,6 +32,12 @@ export function mayReorder(object: Record<string, unknown>): boolean {
   return false;
 }
 
+/** True when every key is integer-like: JavaScript then lists them all in numeric order. */
+export function onlyIntegerKeys(object: Record<string, unknown>): boolean {
+  for (const key in object) if (!isArrayIndex(key)) return false;
+  return true;
+}
+
 /** The keys JavaScript orders numerically: canonical array indices (0 … 2^32 − 2). */
 function isArrayIndex(key: string): boolean {
   const n = key.length;

@@ -3,9 +3,9 @@
 // fail here: the handler gets an InvalidJsonBody and decides (POST /interrupt treats it as `{}`, POST /prompt
 // answers 400). The sent order of a prompt's numeric node ids is kept beside it (see engine/prompt-order.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { mayReorder, recordKeyOrder } from '../engine/prompt-order.ts';
+import { mayReorder, onlyIntegerKeys, recordKeyOrder } from '../engine/prompt-order.ts';
 import { isPlainObject } from '../engine/python-values.ts';
-import { MAX_JSON_DEPTH, memberKeys, nestsDeeperThan, topLevelKeys } from './json-scan.ts';
+import { digitKeysIncrease, MAX_JSON_DEPTH, memberKeys, nestsDeeperThan, topLevelKeys } from './json-scan.ts';
 import { parseJson } from './json.ts';
 
 export class InvalidJsonBody {
@@ -46,7 +46,10 @@ function keepPromptOrder(text: string, value: unknown): void {
   if (!isPlainObject(value)) return;
   if (mayReorder(value)) recordKeyOrder(value, topLevelKeys(text));
   const prompt = value.prompt;
-  if (isPlainObject(prompt) && mayReorder(prompt)) recordKeyOrder(prompt, memberKeys(text, 'prompt') ?? Object.keys(prompt));
+  if (!isPlainObject(prompt) || !mayReorder(prompt)) return;
+  // The usual prompt: node ids only, sent in increasing order, as JavaScript lists them.
+  if (onlyIntegerKeys(prompt) && digitKeysIncrease(text)) return;
+  recordKeyOrder(prompt, memberKeys(text, 'prompt') ?? Object.keys(prompt));
 }
 
 /** The body as a plain object, `{}` when absent/invalid/not an object (for routes that are lenient that way). */

@@ -84,6 +84,25 @@ export function memberKeys(text: string, name: string): string[] | null {
   return at >= 0 && text.charCodeAt(at) === 0x7b ? members(text, at).keys : null;
 }
 
+const DIGIT_KEY = /"(\d{1,10})"\s*:/g;
+
+/**
+ * True when every key written as plain digits comes in increasing numeric order, so no object of the text has its
+ * integer-like keys out of JavaScript's order. A regular-expression pass, several times cheaper than the key scan;
+ * a match inside a string can only make it say false, and `\u` escapes (a digit may hide behind one) do.
+ */
+export function digitKeysIncrease(text: string): boolean {
+  if (text.includes('\\u')) return false;
+  let last = -1;
+  DIGIT_KEY.lastIndex = 0;
+  for (let m = DIGIT_KEY.exec(text); m !== null; m = DIGIT_KEY.exec(text)) {
+    const n = Number(m[1]);
+    if (n <= last) return false;
+    last = n;
+  }
+  return true;
+}
+
 /**
  * Deeper nesting than any prompt or setting needs; beyond it a body is refused. Writing such values back (an
  * error that echoes an input, a settings file) would overflow the stack, and Python's json gives up near 1,000.

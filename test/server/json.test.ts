@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
 import { pyFloat } from '../../src/engine/raw-json.ts';
-import { memberKeys, nestsDeeperThan, topLevelKeys } from '../../src/server/json-scan.ts';
+import { digitKeysIncrease, memberKeys, nestsDeeperThan, topLevelKeys } from '../../src/server/json-scan.ts';
 import { decodeJsonBody } from '../../src/server/body.ts';
 import { orderedKeys } from '../../src/engine/prompt-order.ts';
 
@@ -85,6 +85,20 @@ test('decoded bodies keep the sent order of numeric node ids', () => {
   const inOrder = decodeJsonBody(Buffer.from('{"prompt": {"1": {}, "2": {}, "10": {}, "01": {}, "4294967295": {}}}')) as { prompt: Record<string, unknown> };
   assert.deepEqual(orderedKeys(inOrder.prompt), ['1', '2', '10', '01', '4294967295'], 'sent in JavaScript order');
   assert.deepEqual(Object.getOwnPropertySymbols(inOrder.prompt), [], 'so no order is recorded');
+});
+
+test('the increasing-digit-keys shortcut says yes only when no object can be out of order', () => {
+  assert.equal(digitKeysIncrease('{"prompt": {"1": {"inputs": {"a": [1, 2]}}, "2": {}, "10": {}}}'), true);
+  assert.equal(digitKeysIncrease('{"prompt": {"2": {}, "10": {}, "9": {}}}'), false);
+  assert.equal(digitKeysIncrease('{"1": {}, "1": {}}'), false, 'a repeated key');
+  assert.equal(digitKeysIncrease('{"2": {}, "\\u0031": {}}'), false, 'a digit behind an escape');
+  assert.equal(digitKeysIncrease('{"1": {"t": "\\"9\\": x"}, "2": {}}'), true, 'escaped quotes in a string are no key');
+  assert.equal(digitKeysIncrease('{"5": {"t": "a\\"3\\"b"}, "6": {}}'), true);
+  // Whatever the shortcut says, the decoded order is the sent one.
+  for (const text of ['{"prompt": {"2": {}, "\\u0031": {}}}', '{"prompt": {"5": {}, "3:1": {}, "6": {}}}', '{"prompt": {"1": {}, "2": {}}}']) {
+    const body = decodeJsonBody(Buffer.from(text)) as { prompt: Record<string, unknown> };
+    assert.deepEqual(orderedKeys(body.prompt), memberKeys(text, 'prompt'), text);
+  }
 });
 
 test('nesting depth: up to 512 levels pass, deeper is refused, short texts are never scanned deeper than they can nest', () => {
