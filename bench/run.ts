@@ -31,9 +31,16 @@ if (Number.isFinite(server.meanPerSecond)) {
   line('GET /history?max_items=100 (10,000 held)', `${server.historyMs.toFixed(2)} ms`, faster(server.historyMs, ref?.historyMs, 2));
 }
 if (Number.isFinite(server.latencyP50Ms)) {
-  const vs = ref && Number.isFinite(ref.latencyP50Ms)
-    ? `${(ref.latencyP50Ms / server.latencyP50Ms).toFixed(1)}× faster than ${refName} (${ref.latencyP50Ms.toFixed(2)} ms; the issue's goal: < 5 ms vs 9 ms, 1.8×)`
-    : `${(COMFYUI_LATENCY_MS / server.latencyP50Ms).toFixed(1)}× ComfyUI's ~${COMFYUI_LATENCY_MS} ms in the issue (goal < 5 ms)`;
-  line('POST /prompt → execution_success p50 (512²)', `${server.latencyP50Ms.toFixed(2)} ms`, vs);
+  const measuredRef = ref && Number.isFinite(ref.latencyP50Ms) ? ref : undefined;
+  line(
+    'POST /prompt → execution_success p50 (512²)', `${server.latencyP50Ms.toFixed(2)} ms`,
+    measuredRef ? `${(measuredRef.latencyP50Ms / server.latencyP50Ms).toFixed(1)}× faster than ${refName} (${measuredRef.latencyP50Ms.toFixed(2)} ms), as the client sees it` : 'as the client sees it',
+  );
+  line(
+    '  the same in server time (mean)', `${server.latencyServerMs.toFixed(2)} ms`,
+    measuredRef
+      ? `${(measuredRef.latencyServerMs / server.latencyServerMs).toFixed(1)}× faster than ${refName} (${measuredRef.latencyServerMs.toFixed(2)} ms); goal < 5 ms (the issue: ComfyUI ~${COMFYUI_LATENCY_MS} ms)`
+      : `${(COMFYUI_LATENCY_MS / server.latencyServerMs).toFixed(1)}× ComfyUI's ~${COMFYUI_LATENCY_MS} ms of server time in the issue (goal < 5 ms)`,
+  );
 }
 line('image pipeline 4×2048² (wall / CPU)', `${(pipeline.wallMs / 1000).toFixed(2)} s / ${(pipeline.cpuMs / 1000).toFixed(2)} s`, '');

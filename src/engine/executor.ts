@@ -75,10 +75,9 @@ export class PromptExecutor {
     let staged: string | null = null;
     try {
       run.addMessage('execution_start', { prompt_id: promptId }, false);
-      const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line));
+      const isChanged = new IsChangedCache(registry, dynprompt, (id) => run.context(id), (line) => log(line), (work) => events.released(work));
       const ids = orderedKeys(prompt); // `for node_id in prompt`: execution_cached lists them in the sent order
-      // IS_CHANGED is node code.
-      await events.released(() => this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged)));
+      await this.cache.setPrompt(dynprompt, ids, new InputSignatures(dynprompt, registry, isChanged));
       this.cache.cleanUnused();
       const cached = ids.filter((id) => this.cache.get(id) !== undefined);
       run.addMessage('execution_cached', { nodes: cached, prompt_id: promptId }, false);

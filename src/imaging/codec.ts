@@ -3,7 +3,7 @@
 // conversion (truncation of clip(255·x)).
 import sharp from 'sharp';
 import { Tensor } from '../inference/tensor.ts';
-import { BYTE_TO_UNIT, bytesToUnit, toUint8Into } from './pixel-kernels.ts';
+import { BYTE_TO_UNIT, byteCodesToUint8, bytesToUnit, toUint8Into, unitBytesTensor } from './pixel-kernels.ts';
 import { insertPngText } from './png-text.ts';
 
 /** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */
@@ -129,8 +129,13 @@ export function framesToImageAndMask(frames: readonly DecodedFrame[]): { image: 
   if (frames.length === 0) throw new Error('image file has no frames');
   const { width, height } = frames[0]!;
   const hw = width * height;
-  const image = Tensor.uninitialized([frames.length, height, width, 3]); // every value is written below
   const hasAlpha = frames[0]!.channels === 4;
+  if (frames.every((f) => f.channels === 3)) {
+    // RGB bytes as they are: floats only when some node reads them (see Tensor.fromByteCodes).
+    const codes = frames.length === 1 ? frames[0]!.pixels : Buffer.concat(frames.map((f) => f.pixels));
+    return { image: unitBytesTensor([frames.length, height, width, 3], codes), mask: new Tensor([frames.length, 64, 64]) };
+  }
+  const image = Tensor.uninitialized([frames.length, height, width, 3]); // every value is written below
   const mask = hasAlpha ? new Tensor([frames.length, height, width]) : new Tensor([frames.length, 64, 64]);
   for (let b = 0; b < frames.length; b++) {
     const { channels, pixels } = frames[b]!;
@@ -157,7 +162,9 @@ export function imageItemToUint8(image: Tensor, index: number): { pixels: Buffer
   if (c !== 1 && c !== 3 && c !== 4) throw new Error(`cannot save an image with ${c} channels (expected 1, 3 or 4)`);
   const n = h * w * c;
   const pixels = Buffer.allocUnsafe(n);
-  toUint8Into(image.data.subarray(index * n, (index + 1) * n), pixels);
+  const coded = image.byteCoded;
+  if (coded) byteCodesToUint8(coded, index * n, pixels);
+  else toUint8Into(image.data.subarray(index * n, (index + 1) * n), pixels);
   return { pixels, width: w, height: h, channels: c };
 }
 

@@ -1,5 +1,5 @@
-// The two conversions every image passes through, 8-bit pixels ↔ IMAGE floats, and `1 − x` (ImageInvert,
-// InvertMask), as WebAssembly SIMD kernels.
+// The two conversions every image passes through, 8-bit pixels ↔ IMAGE floats, `1 − x` (ImageInvert,
+// InvertMask) and a 256-entry byte table (the 8-bit output of a byte-coded tensor), as WebAssembly SIMD kernels.
 // Scalar JavaScript spends ~2 ns per value on them (a 512×512 image: ~1.5 ms each way); 128-bit lanes do 16 values
 // per step (the module is assembled by wasm-module.ts). Both kernels compute in float32, exactly as ComfyUI's numpy
 // code does:
@@ -7,6 +7,7 @@
 //   floats → bytes: `clip(x · 255, 0, 255).astype(uint8)`: the float32 product, truncated, saturated (NaN → 0);
 //   `1.0 − x` in float32 (JavaScript loops over float32 arrays run ~1.5 ns per value here, the kernel ~0.3).
 // Data is copied through the module's own memory in chunks, so any size works with a fixed 1.25 MB memory.
+import { Tensor, type ByteCoded } from '../inference/tensor.ts';
 import { body, f32Splat, get, i32, instantiate, I32, mem, op, set, simd, v, V128, whileBelow } from './wasm-module.ts';
 
 /** Values per kernel call: the byte region holds CHUNK bytes at 0, the float region CHUNK floats after it. */
@@ -55,17 +56,37 @@ const oneMinusBody = [0, 1, 2, 3].flatMap((k) => [
   ...mem(simd.store, FLOAT_BASE + 16 * k),
 ]);
 
+// bytes → bytes through a 256-entry table at FLOAT_BASE, in place in the byte region. A swizzle looks up 16
+// entries (0 for an index ≥ 16), so each of the 16 table slices takes the bytes shifted down by 16k and the results
+// are or-ed: exactly one slice hits. Locals: 1 i, 2 the shifted bytes, 3 the result, 4 sixteen, 5–20 the slices.
+const tableSlices = Array.from({ length: 16 }, (_, k) => [...i32(0), ...mem(simd.load, FLOAT_BASE + 16 * k), ...set(5 + k)]).flat();
+const mapBytesBody = [
+  ...get(1), ...mem(simd.load, 0), ...set(2),
+  ...get(5), ...get(2), ...v(simd.i8x16Swizzle), ...set(3),
+  ...Array.from({ length: 15 }, (_, j) => [
+    ...get(2), ...get(4), ...v(simd.i8x16Sub), ...set(2),
+    ...get(3), ...get(6 + j), ...get(2), ...v(simd.i8x16Swizzle), ...v(simd.v128Or), ...set(3),
+  ]).flat(),
+  ...get(1), ...get(3), ...mem(simd.store, 0),
+];
+const mapBytesFunction = body([[1, I32], [19, V128]], [
+  ...tableSlices, ...i32(16), ...v(simd.i8x16Splat), ...set(4),
+  ...whileBelow(1, 0, 16, mapBytesBody),
+]);
+
 type Kernel = (n: number) => void;
 const kernels = instantiate({
   functions: [
     { name: 'bytesToFloats', params: [I32], body: loopFunction(bytesToFloatsBody) },
     { name: 'floatsToBytes', params: [I32], body: loopFunction(floatsToBytesBody) },
     { name: 'oneMinus', params: [I32], body: loopFunction(oneMinusBody, 1) },
+    { name: 'mapBytes', params: [I32], body: mapBytesFunction },
   ],
   memory: { min: PAGES, max: PAGES }, // fixed size, so the views below never detach
-}) as ReturnType<typeof instantiate> & { bytesToFloats: Kernel; floatsToBytes: Kernel; oneMinus: Kernel };
+}) as ReturnType<typeof instantiate> & { bytesToFloats: Kernel; floatsToBytes: Kernel; oneMinus: Kernel; mapBytes: Kernel };
 const byteRegion = new Uint8Array(kernels.memory.buffer, 0, CHUNK);
 const floatRegion = new Float32Array(kernels.memory.buffer, FLOAT_BASE, CHUNK);
+const byteTable = new Uint8Array(kernels.memory.buffer, FLOAT_BASE, 256);
 
 /** `v / 255` as float32 for every byte, for code that converts interleaved values one by one. */
 export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -95,4 +116,37 @@ export function toUint8Into(src: Float32Array, dst: Uint8Array): void {
 /** `1 − x` in float32 for every value of `src`, into `dst` (which may be `src`). */
 export function oneMinusInto(src: Float32Array, dst: Float32Array): void {
   throughKernel(kernels.oneMinus, floatRegion, floatRegion, src, dst, src.length);
+}
+
+/** The floats of a byte-coded tensor, `levels[code]` each (the conversion kernel when the levels are `v / 255`). */
+export function expandByteCodes({ codes, levels }: ByteCoded, out: Float32Array): void {
+  if (levels === BYTE_TO_UNIT) return bytesToUnit(codes, out);
+  for (let i = 0; i < out.length; i++) out[i] = levels[codes[i]!]!;
+}
+
+/** A tensor of 8-bit values v, each standing for the float v / 255, kept as bytes until its floats are read. */
+export function unitBytesTensor(shape: readonly number[], codes: Uint8Array): Tensor {
+  return Tensor.fromByteCodes(shape, { codes, levels: BYTE_TO_UNIT }, expandByteCodes);
+}
+
+/**
+ * A per-value float op on a byte-coded tensor, done on its 256 levels: the same floats as on every value, in a
+ * tensor that shares the codes. Null when `t` is not byte-coded (the caller then maps its floats).
+ */
+export function mapByteLevels(t: Tensor, op: (src: Float32Array, dst: Float32Array) => void): Tensor | null {
+  const coded = t.byteCoded;
+  if (coded === null) return null;
+  const levels = new Float32Array(256);
+  op(coded.levels, levels);
+  return Tensor.fromByteCodes(t.shape, { codes: coded.codes, levels }, expandByteCodes);
+}
+
+/** `toUint8Into` for a byte-coded tensor's values [start, start + dst.length): the 256 levels converted, then looked up. */
+export function byteCodesToUint8(coded: ByteCoded, start: number, dst: Uint8Array): void {
+  const table = new Uint8Array(256);
+  toUint8Into(coded.levels, table);
+  const codes = coded.codes.subarray(start, start + dst.length);
+  if (table.every((v, i) => v === i)) return dst.set(codes);
+  byteTable.set(table);
+  throughKernel(kernels.mapBytes, byteRegion, byteRegion, codes, dst, dst.length);
 }

@@ -12,7 +12,7 @@ export const op = {
 
 /** SIMD opcodes, emitted as 0xfd followed by the LEB128 opcode. */
 export const simd = {
-  load: 0x00, store: 0x0b, f32x4Splat: 0x13,
+  load: 0x00, store: 0x0b, i8x16Swizzle: 0x0e, i8x16Splat: 0x0f, f32x4Splat: 0x13, v128Or: 0x50, i8x16Sub: 0x71,
   i8x16NarrowI16x8U: 0x66, i16x8NarrowI32x4S: 0x85,
   i16x8ExtendLowI8x16U: 0x89, i16x8ExtendHighI8x16U: 0x8a,
   i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa,

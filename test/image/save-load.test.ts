@@ -59,6 +59,9 @@ test('SaveImage refuses prefixes that leave the output folder (.., absolute, sym
   });
   symlinkSync(path.dirname(ctx.services.paths.outputDir), path.join(ctx.services.paths.outputDir, 'link'));
   await assert.rejects(async () => save(ctx, { images, filename_prefix: 'link/x' }), /outside the output folder/);
+  // The path is checked first, as in ComfyUI: it wins over an image that cannot be saved (2 channels).
+  await assert.rejects(async () => save(ctx, { images: new Tensor([1, 1, 1, 2]), filename_prefix: '../escape' }), /outside the output folder/);
+  await assert.rejects(async () => save(ctx, { images: new Tensor([1, 1, 1, 2]), filename_prefix: 'ok' }), /2 channels/);
   // Normalised paths that stay inside are fine.
   const ui = await save(ctx, { images, filename_prefix: 'a/../b//./c' });
   assert.deepEqual([ui[0]!.subfolder, ui[0]!.filename], ['b', 'c_00001_.png']);

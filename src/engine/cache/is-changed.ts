@@ -20,6 +20,8 @@ export class IsChangedCache {
     private readonly dynprompt: DynamicPrompt,
     private readonly context: (nodeId: string) => NodeContext,
     private readonly warn: (line: string) => void,
+    /** Runs node code outside the engine's held stretch (EngineEvents.released). */
+    private readonly runNodeCode: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   async get(nodeId: string): Promise<string | null> {
@@ -36,7 +38,7 @@ export class IsChangedCache {
         const promptInputs = this.dynprompt.inputsOf(nodeId);
         const shape = nodeShape(def, promptInputs);
         const inputs = constantInputs(def, shape, nodeId, promptInputs);
-        const results = await mapOverLists(def.inputIsList === true, inputs, (args) => def.isChanged!(shape.nest(args), ctx));
+        const results = await this.runNodeCode(() => mapOverLists(def.inputIsList === true, inputs, (args) => def.isChanged!(shape.nest(args), ctx)));
         const values = results.map((r) => (r instanceof ExecutionBlocker ? null : r));
         value = canonicalValue(values);
         // ComfyUI writes the result into the prompt's node, so history shows it.

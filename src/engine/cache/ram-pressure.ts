@@ -34,7 +34,7 @@ function ramEstimate(outputs: unknown): number {
     if (!Array.isArray(values)) return;
     for (const v of values) {
       if (Array.isArray(v)) scan(v);
-      else if (v instanceof Tensor) bytes += v.data.byteLength * 0.5;
+      else if (v instanceof Tensor) bytes += v.size * 4 * 0.5; // as floats, as ComfyUI's would be
       else if (typeof (v as { ramUsage?: unknown } | null)?.ramUsage === 'function') bytes += (v as { ramUsage(): number }).ramUsage();
     }
   };

@@ -1,7 +1,7 @@
 // ImageInvert, ImageBatch, ImagePadForOutpaint and EmptyImage (nodes.py).
 import type { NodeDefinition } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
-import { oneMinusInto } from '../../imaging/pixel-kernels.ts';
+import { mapByteLevels, oneMinusInto } from '../../imaging/pixel-kernels.ts';
 import { upscaleImage } from '../../imaging/resize.ts';
 import { allocTensor, MAX_RESOLUTION, requireImage, requireInt } from '../utils/node-args.ts';
 
@@ -15,6 +15,8 @@ export const imageInvert: NodeDefinition = {
   outputs: [{ type: 'IMAGE' }],
   execute(inputs) {
     const image = requireImage('image', inputs.image);
+    const coded = mapByteLevels(image, oneMinusInto);
+    if (coded) return [coded];
     const inverted = Tensor.uninitialized(image.shape);
     oneMinusInto(image.data, inverted.data);
     return [inverted];

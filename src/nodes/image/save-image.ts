@@ -36,19 +36,27 @@ export interface SaveBatchOptions {
 export async function saveImageBatch(images: Tensor, filenamePrefix: string, ctx: NodeContext, options: SaveBatchOptions): Promise<SavedFile[]> {
   const [batch, height, width] = images.shape as [number, number, number, number];
   if (batch === 0) throw new Error('images: the batch is empty, nothing to save');
-  const dir = options.type === 'output' ? ctx.services.paths.outputDir : ctx.services.paths.tempDir;
-  const target = getSaveImagePath(filenamePrefix, dir, {
-    width,
-    height,
-    resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
-  });
+  ctx.checkInterrupted();
+  // The encodes run in sharp's threads while this thread lists the folder for the counter. A bad path still wins
+  // over a bad image, as in ComfyUI, which finds the path first.
+  const encoding = (async () => Promise.all(Array.from({ length: batch }, (_, i) =>
+    encodePng(imageItemToUint8(images, i), { compressionLevel: options.compressionLevel, text: options.text }))))();
+  let target: ReturnType<typeof getSaveImagePath>;
+  try {
+    const dir = options.type === 'output' ? ctx.services.paths.outputDir : ctx.services.paths.tempDir;
+    target = getSaveImagePath(filenamePrefix, dir, {
+      width,
+      height,
+      resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
+    });
+  } catch (err) {
+    encoding.catch(() => {}); // moot once the path has failed
+    throw err;
+  }
   const names = Array.from({ length: batch }, (_, i) => `${target.filename.replaceAll('%batch_num%', String(i))}_${String(target.counter + i).padStart(5, '0')}_.png`);
-  await Promise.all(names.map(async (name, i) => {
-    ctx.checkInterrupted();
-    const png = await encodePng(imageItemToUint8(images, i), { compressionLevel: options.compressionLevel, text: options.text });
-    // In place at once, flushed just after (see atomic-write.ts): the image is whole the moment it is reported.
-    await writeFileAtomic(path.join(target.fullOutputFolder, name), png, { flush: 'after-rename' });
-  }));
+  const pngs = await encoding;
+  // In place at once, flushed just after (see atomic-write.ts): each image is whole the moment it is reported.
+  await Promise.all(names.map((name, i) => writeFileAtomic(path.join(target.fullOutputFolder, name), pngs[i]!, { flush: 'after-rename' })));
   return names.map((filename) => ({ filename, subfolder: target.subfolder, type: options.type }));
 }
 
