@@ -8,8 +8,8 @@
 //     leaves garbage that slows the first phase).
 //  3. GET /queue and GET /history?max_items=100 with 10,000 in history and 15,000 queued (stricter than 10,000).
 //  4. POST /prompt → execution_success over the WebSocket for LoadImage → ImageInvert → SaveImage on 512×512
-//     (a --cache-none server, so every node runs every time; POSTed over a kept-alive node:http connection, so
-//     the figure is mostly server time).
+//     (a --cache-none server, so every node runs every time; POSTed over a kept-alive node:http connection): the
+//     client's p50, and the server's own mean from `create_time` to the `execution_success` timestamp (/api/jobs).
 // Without --comfyui the ratios are to the ComfyUI 0.8.0 figures quoted in the issue (COMFYUI_ACCEPT_RATE,
 // COMFYUI_LATENCY_MS), not measured here. With `--comfyui "<command>"` (or COMFYUI_REFERENCE_CMD) a real ComfyUI is
 // measured after ours, the same way, and the ratios are to those figures: 2, 3 (the same body, warm-up and
@@ -31,7 +31,7 @@ import { referenceCommand, startReferenceServer } from './comfyui-reference.ts';
 import { pickLoadGenerator, type LoadGenerator } from './load-generator.ts';
 
 export const COMFYUI_ACCEPT_RATE = 3700; // prompts/s, ComfyUI 0.8.0 on this benchmark
-export const COMFYUI_LATENCY_MS = 9; // POST /prompt → execution_success, ComfyUI 0.8.0
+export const COMFYUI_LATENCY_MS = 9; // POST /prompt → execution_success, ComfyUI 0.8.0, "of server time" in the issue
 /** A bare Node HTTP server in the same measurement as COMFYUI_ACCEPT_RATE (the issue's figure, not reproduced here). */
 export const ISSUE_BARE_NODE_RATE = 54_000;
 const CONNECTIONS = 32;
