@@ -57,7 +57,7 @@ export function pyJsonDumps(value: unknown, indent: number, level = 0): string {
       throw new NotJsonSerializable(`Object of type ${typeof value} is not JSON serializable`);
   }
   if (value instanceof Tensor || ArrayBuffer.isView(value) || value instanceof Map || value instanceof Set) {
-    throw new NotJsonSerializable(`Object of type ${value.constructor.name} is not JSON serializable`);
+    throw new NotJsonSerializable(`Object of type ${value instanceof Tensor ? 'Tensor' : value.constructor.name} is not JSON serializable`);
   }
   const pad = '\n' + ' '.repeat(indent * (level + 1));
   const close = '\n' + ' '.repeat(indent * level);
