@@ -1,6 +1,6 @@
 // The widget-value conversions validation applies (execution.md §2.2): Python's int(), float(), str() and bool(),
 // with the exception texts Python gives, since they end up in `invalid_input_type` errors.
-import { PyException, pyRepr, pyStr, pyTruthy, pyTypeName } from './python-values.ts';
+import { PyException, pyRepr, pyStr, pyTruthy, pyTypeName } from '../python/values.ts';
 
 const INT_LITERAL = /^[+-]?\d+(?:_\d+)*$/;
 const DIGITS = String.raw`\d+(?:_\d+)*`;

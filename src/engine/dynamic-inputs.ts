@@ -4,7 +4,7 @@
 // `images: {image0, image1}`, `resize_type: {resize_type: <key>, multiplier}`.
 import type { InputSpec, NodeDefinition, NodeServices } from '../nodes/node-definition.ts';
 import { declaredInputs, inputInfo, lazyInputInfo, type InputCategory, type InputInfo } from './node-schema.ts';
-import { isPlainObject } from './python-values.ts';
+import { isPlainObject } from '../python/values.ts';
 
 const AUTOGROW = 'COMFY_AUTOGROW_V3';
 const DYNAMIC_COMBO = 'COMFY_DYNAMICCOMBO_V3';

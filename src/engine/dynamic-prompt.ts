@@ -2,7 +2,7 @@
 // (execution.md §7.1). Ephemeral nodes remember their parent (for the real node id and the sub-caches) and the id
 // they are displayed as.
 import type { Prompt } from './engine-api.ts';
-import { PyException } from './python-values.ts';
+import { PyException } from '../python/values.ts';
 
 export interface PromptNode {
   class_type: string;

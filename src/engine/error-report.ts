@@ -1,7 +1,7 @@
 // How a thrown value is reported on the wire: ComfyUI's `exception_type` (a Python qualified name), `str(ex)`,
 // `traceback.format_tb` lines, and `format_value` for `current_inputs` (execution.md §5.4).
 import { InterruptedError } from '../nodes/node-definition.ts';
-import { PyException, pyRepr } from './python-values.ts';
+import { PyException, pyRepr } from '../python/values.ts';
 
 export interface ExceptionInfo {
   type: string;

@@ -8,7 +8,7 @@ import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { gatherInputs, isLink } from './input-data.ts';
 import { mapOverLists, mergeResults, outputsFromReturns, PendingCall, settledResults, type InputLists, type SubgraphResult } from './list-mapping.ts';
 import { isOutputNode } from './node-schema.ts';
-import { PyException, pyRepr } from './python-values.ts';
+import { PyException, pyRepr } from '../python/values.ts';
 import type { RunState } from './run-state.ts';
 
 /** What `execution_error` reports about a failed node. */

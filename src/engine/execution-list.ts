@@ -7,7 +7,7 @@ import type { CacheEntry, OutputCache } from './cache/index.ts';
 import type { DynamicPrompt } from './dynamic-prompt.ts';
 import { isLink } from './input-data.ts';
 import { isLazyInput, isOutputNode } from './node-schema.ts';
-import { PyException } from './python-values.ts';
+import { PyException } from '../python/values.ts';
 
 /** The next node; or, when only async nodes are still running, a promise of the next one to finish; or a cycle. */
 export type StageResult = { nodeId: string } | { wait: Promise<void> } | { cycle: string[] };

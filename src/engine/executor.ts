@@ -12,7 +12,7 @@ import type { EngineEvents } from './events.ts';
 import { executeNode, nextTurn, type FailureDetails } from './execute-node.ts';
 import { ExecutionList } from './execution-list.ts';
 import type { InterruptFlag } from './interrupt.ts';
-import { pyStr } from './python-values.ts';
+import { pyStr } from '../python/values.ts';
 import { RunState } from './run-state.ts';
 
 export interface ExecutorOptions {

@@ -1,7 +1,7 @@
 // Mapping a node over its input lists and merging the per-call results (execution.md §5.2–§5.3, §7–§8).
 // Every gathered input is a list; a node runs once per index (or once with the lists when INPUT_IS_LIST).
 import { ExecutionBlocker, type GraphExpansion, type NodeDefinition, type UiOutput } from '../nodes/node-definition.ts';
-import { PyException, isPlainObject, pyRepr } from './python-values.ts';
+import { PyException, isPlainObject, pyRepr } from '../python/values.ts';
 
 export type InputLists = Record<string, unknown[]>;
 

@@ -3,7 +3,7 @@
 // server's JSON writer (server/json.ts) turns back into bare number text; a per-process nonce makes the tag
 // unforgeable by client data.
 import { randomBytes } from 'node:crypto';
-import { pyFloatRepr } from './python-values.ts';
+import { pyFloatRepr } from '../python/values.ts';
 
 export const RAW_JSON_NONCE = randomBytes(9).toString('base64url');
 /** Prefix of a tagged string; U+0001 makes JSON.stringify escape it, so the tag is easy to find in output. */

@@ -7,7 +7,7 @@ import type { NodeRegistry } from '../nodes/registry.ts';
 import type { ErrorBody, Prompt, PromptRequest, QueueItem, SubmitOutcome } from './engine-api.ts';
 import { toPyFloat } from './coerce.ts';
 import { describeException } from './error-report.ts';
-import { isPlainObject, pyStr, pyTruthy } from './python-values.ts';
+import { isPlainObject, pyStr, pyTruthy } from '../python/values.ts';
 import { validatePrompt } from './validate.ts';
 import { inputErrors, promptErrors } from './validation-errors.ts';
 

@@ -1,5 +1,5 @@
 // Link type compatibility (`comfy_execution/validation.py`, execution.md §2.4 as changed by changes-0.8.0.md §3).
-import { pyEquals } from './python-values.ts';
+import { pyEquals } from '../python/values.ts';
 
 const ANY = '*';
 const MATCH_TYPE = 'COMFY_MATCHTYPE_V3';

@@ -2,7 +2,7 @@
 // Texts are built exactly as ComfyUI's f-strings build them.
 import type { ErrorBody } from './engine-api.ts';
 import type { InputType } from '../nodes/node-definition.ts';
-import { pyFloatRepr, pyRepr, pyStr } from './python-values.ts';
+import { pyFloatRepr, pyRepr, pyStr } from '../python/values.ts';
 
 /** `[declared_type, options]` as the errors report an input's config. */
 export type InputConfig = [InputType, Record<string, unknown>];

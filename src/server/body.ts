@@ -4,7 +4,7 @@
 // answers 400). The sent order of a prompt's numeric node ids is kept beside it (see engine/prompt-order.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mayReorder, onlyIntegerKeys, recordKeyOrder } from '../engine/prompt-order.ts';
-import { isPlainObject } from '../engine/python-values.ts';
+import { isPlainObject } from '../python/values.ts';
 import { digitKeysIncrease, MAX_JSON_DEPTH, memberKeys, nestsDeeperThan, topLevelKeys } from './json-scan.ts';
 import { parseJson } from './json.ts';
 

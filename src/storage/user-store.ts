@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
-import { pythonJsonDumps } from './python-json.ts';
+import { pythonJsonDumps } from '../python/json-dumps.ts';
 import { isWithin } from './safe-path.ts';
 
 export const SYSTEM_USER_PREFIX = '__';

@@ -8,7 +8,7 @@ import type { NodeRegistry } from '../../nodes/registry.ts';
 import type { DynamicPrompt } from '../dynamic-prompt.ts';
 import { isLink } from '../input-data.ts';
 import { hasUniqueIdInput } from '../node-schema.ts';
-import { isPlainObject } from '../python-values.ts';
+import { isPlainObject } from '../../python/values.ts';
 import type { IsChangedCache } from './is-changed.ts';
 
 let nonceCounter = 0;

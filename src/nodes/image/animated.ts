@@ -6,7 +6,7 @@ import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import type { Tensor } from '../../inference/tensor.ts';
 import { encodeApng } from '../../imaging/apng.ts';
 import { imageItemToUint8 } from '../../imaging/codec.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireChoice, requireImage, requireInt, requireNumber, requireString } from '../utils/node-args.ts';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { NodeContext, NodeDefinition, NodeServices } from '../node-definition.ts';
 import { Tensor } from '../../inference/tensor.ts';
 import { decodeImageFrames, framesToImageAndMask, type DecodedImage } from '../../imaging/codec.ts';
-import { pyRepr } from '../utils/python-format.ts';
+import { pyRepr } from '../../python/values.ts';
 import { requireChoice, requireString } from '../utils/node-args.ts';
 
 /** The services of a call that may pass either the services or a node context (validation has no context). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import type { Tensor } from '../../inference/tensor.ts';
 import { encodePng, imageItemToUint8 } from '../../imaging/codec.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireImage, requireString } from '../utils/node-args.ts';

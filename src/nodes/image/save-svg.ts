@@ -3,7 +3,7 @@
 // after every opening <svg …> tag; UI `images`.
 import path from 'node:path';
 import type { NodeDefinition } from '../node-definition.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireString } from '../utils/node-args.ts';
@@ -48,7 +48,7 @@ export const saveSvgNode: NodeDefinition = {
     if (inputs.prompt !== undefined && inputs.prompt !== null) metadata.prompt = inputs.prompt;
     if (inputs.extra_pnginfo && typeof inputs.extra_pnginfo === 'object') Object.assign(metadata, inputs.extra_pnginfo);
     // ComfyUI writes this block whatever --disable-metadata says.
-    const json = Object.keys(metadata).length > 0 ? pythonJsonDumps(metadata, 2) : null;
+    const json = Object.keys(metadata).length > 0 ? pythonJsonDumps(metadata, { indent: 2 }) : null;
     const element = json && `  <metadata>\n                <![CDATA[\n            ${json}\n                ]]>\n            </metadata>\n            `;
     const images = [];
     for (const [i, doc] of svg.data.entries()) {

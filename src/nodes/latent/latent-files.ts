@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Tensor } from '../../inference/tensor.ts';
 import { openSafetensors } from '../../inference/files/safetensors.ts';
 import { safetensorsHeader } from '../../inference/files/safetensors-writer.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import type { NodeContext, NodeDefinition, NodeServices } from '../node-definition.ts';

@@ -1,28 +1,17 @@
 // A mesh as a binary glTF 2.0 file laid out as ComfyUI's save_glb writes it: one buffer holding the float32
 // positions then the uint32 triangle indices, two buffer views, two accessors, one mesh/node/scene, and the
 // metadata as `asset.extras`. The JSON chunk is Python's json.dumps of that document, padded with spaces.
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { jsonNumber, pythonJsonDumps } from '../../python/json-dumps.ts';
+import { pyFloatRepr } from '../../python/values.ts';
 import type { MeshItem } from './mesh-types.ts';
 
 const GLB_MAGIC = 0x46546c67; // "glTF"
 const CHUNK_JSON = 0x4e4f534a;
 const CHUNK_BIN = 0x004e4942;
 
-/** Python's repr() of a float (always a decimal point or exponent; exponents outside [-4, 16)). */
+/** A float as Python's json writes it: repr() (always a decimal point or an exponent), NaN and ±Infinity bare. */
 export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
-  const [mantissa, expText] = Math.abs(x).toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  const digits = mantissa.replace('.', '');
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  return `${sign}${digits.slice(0, exp + 1).padEnd(exp + 1, '0')}.${digits.slice(exp + 1) || '0'}`;
+  return Number.isFinite(x) ? pyFloatRepr(x) : jsonNumber(x);
 }
 
 function padded(buffer: Buffer, fill: number): Buffer {

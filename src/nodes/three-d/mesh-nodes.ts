@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { NodeDefinition } from '../node-definition.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import type { SavedFile } from '../image/save-image.ts';
 import { requireChoice, requireNumber, requireString } from '../utils/node-args.ts';

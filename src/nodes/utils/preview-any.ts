@@ -2,15 +2,16 @@
 // Strings as they are; numbers and booleans via Python's str(); anything else as json.dumps(indent=4) (0.8.0), or
 // str() when json cannot serialise it (tensors, latents).
 import type { NodeDefinition } from '../node-definition.ts';
-import { NotJsonSerializable, pyJsonDumps, pyNumberStr, pyRepr } from './python-format.ts';
+import { NotJsonSerializable, pythonJsonDumps } from '../../python/json-dumps.ts';
+import { pyRepr, pyStr } from '../../python/values.ts';
 
 export function previewText(source: unknown): string {
   if (source === null || source === undefined) return 'None';
   if (typeof source === 'string') return source;
   if (typeof source === 'boolean') return source ? 'True' : 'False';
-  if (typeof source === 'number' || typeof source === 'bigint') return pyNumberStr(source);
+  if (typeof source === 'number' || typeof source === 'bigint') return pyStr(source);
   try {
-    return pyJsonDumps(source, 4);
+    return pythonJsonDumps(source, { indent: 4, strict: true });
   } catch (err) {
     if (!(err instanceof NotJsonSerializable)) throw err;
     try {

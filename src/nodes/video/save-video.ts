@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import { getSaveImagePath } from '../../imaging/save-path.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import type { SavedFile } from '../image/save-image.ts';
 import { requireChoice, requireImage, requireNumber, requireString } from '../utils/node-args.ts';
 import { V3_OUTPUT_HIDDEN, v3Combo, v3Float, v3Socket, v3String } from '../utils/v3-io.ts';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Tensor } from '../../inference/tensor.ts';
-import { pythonJsonDumps } from '../../imaging/python-json.ts';
+import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { roundHalfEven } from '../utils/tensor-ops.ts';
 import { ffmetadata, runFfmpeg } from './ffmpeg.ts';
 import type { VideoComponents } from './video-value.ts';

@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { writeFileAtomic } from '../../../storage/atomic-write.ts';
-import { pythonJsonDumps } from '../../../storage/python-json.ts';
+import { pythonJsonDumps } from '../../../python/json-dumps.ts';
 import { InvalidUsernameError } from '../../../storage/user-store.ts';
 import type { FileRoutesOptions } from './options.ts';
 import { parseJsonBody } from './raw-body.ts';
@@ -94,7 +94,7 @@ async function updateSettings(file: string, change: (s: Record<string, unknown>)
   const previous = settingsLocks.get(file) ?? Promise.resolve();
   const next = previous.then(async () => {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, pythonJsonDumps(change(await readSettings(file)), 4));
+    await writeFileAtomic(file, pythonJsonDumps(change(await readSettings(file)), { indent: 4 }));
   });
   const settled = next.catch(() => {});
   settingsLocks.set(file, settled);
