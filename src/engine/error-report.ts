@@ -33,23 +33,30 @@ export function exceptionMessage(err: unknown): string {
   return typeof err === 'string' ? err : pyRepr(err);
 }
 
-const FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/;
+const FRAME = /^\s*at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
-/** A JS stack as Python's `format_tb` lines: `  File "<path>", line N, in <function>\n`. */
-export function tracebackLines(err: unknown): string[] {
+/**
+ * A JS stack as Python's `traceback.format_tb` lists it (`  File "<path>", line N, in <function>\n`): outermost
+ * call first, down to where the error was raised, and starting at the function that caught it (`caughtIn`, the
+ * name V8 gives its frame, e.g. `PromptValidator.validate`), as a Python traceback starts at its `try`. Without
+ * `caughtIn`, or when the stack does not reach it, every captured frame.
+ */
+export function tracebackLines(err: unknown, caughtIn?: string): string[] {
   if (!(err instanceof Error) || !err.stack) return [];
-  const out: string[] = [];
+  const frames: string[] = [];
   for (const line of err.stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);
     if (!m) continue;
     const file = m[2]!.startsWith('file://') ? decodeURIComponent(m[2]!.slice(7)) : m[2]!;
-    out.push(`  File "${file}", line ${m[3]}, in ${m[1] ?? '<module>'}\n`);
+    frames.push(`  File "${file}", line ${m[3]}, in ${m[1] ?? '<module>'}\n`);
+    if (m[1] === caughtIn) break;
   }
-  return out;
+  return frames.reverse();
 }
 
-export function describeException(err: unknown): ExceptionInfo {
-  return { type: exceptionType(err), message: exceptionMessage(err), traceback: tracebackLines(err) };
+/** The type, message and traceback of an error caught in the function named `caughtIn` (see tracebackLines). */
+export function describeException(err: unknown, caughtIn?: string): ExceptionInfo {
+  return { type: exceptionType(err), message: exceptionMessage(err), traceback: tracebackLines(err, caughtIn) };
 }
 
 export function isInterrupt(err: unknown): boolean {

@@ -129,7 +129,7 @@ function failure(run: RunState, nodeId: string, err: unknown, inputs: InputLists
     run.s.log('Processing interrupted');
     return { kind: 'interrupted', realNodeId: realId };
   }
-  const info = describeException(err);
+  const info = describeException(err, 'executeNode');
   run.s.log(`!!! Exception during processing !!! ${info.message}`, err);
   let tips = '';
   if (isOutOfMemory(err)) {

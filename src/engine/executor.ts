@@ -120,7 +120,7 @@ export class PromptExecutor {
       // Only engine faults land here (node failures come back as outcomes); report them like a node failure.
       success = false;
       this.o.log('!!! Exception during execution !!!', err);
-      const info = describeException(err);
+      const info = describeException(err, 'PromptExecutor.execute');
       const nodeId = staged !== null ? dynprompt.realId(staged) : (outputs[0] ?? '');
       this.reportError(
         run,

@@ -6,7 +6,7 @@ import type { NodeServices } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import type { ErrorBody, Prompt, PromptRequest, QueueItem, SubmitOutcome } from './engine-api.ts';
 import { toPyFloat } from './coerce.ts';
-import { describeException } from './error-report.ts';
+import { describeException, exceptionMessage } from './error-report.ts';
 import { isPlainObject, pyStr, pyTruthy } from '../python/values.ts';
 import { validatePrompt } from './validate.ts';
 import { inputErrors, promptErrors } from './validation-errors.ts';
@@ -39,7 +39,7 @@ function priority(ctx: SubmitContext, request: PromptRequest): { number: number;
       if (Number.isNaN(n)) return { error: promptErrors.notAnObject('"number" is not a number') };
       return { number: n, explicit: true };
     } catch (err) {
-      return { error: promptErrors.notAnObject(`"number" is not a number: ${describeException(err).message}`) };
+      return { error: promptErrors.notAnObject(`"number" is not a number: ${exceptionMessage(err)}`) };
     }
   }
   const counter = ctx.nextNumber();
@@ -89,7 +89,8 @@ export async function submitPrompt(
       accepted: { item, sensitive },
     };
   } catch (err) {
-    ctx.log(`submit failed: ${describeException(err).message}`);
-    return rejected(inputErrors.exception(describeException(err)));
+    const info = describeException(err, 'submitPrompt');
+    ctx.log(`submit failed: ${info.message}`);
+    return rejected(inputErrors.exception(info));
   }
 }

@@ -6,7 +6,7 @@ import type { NodeDefinition, NodeServices } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import type { ErrorBody, NodeErrors } from './engine-api.ts';
 import { coerceForType } from './coerce.ts';
-import { describeException } from './error-report.ts';
+import { describeException, exceptionMessage } from './error-report.ts';
 import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { returnTypes, type InputInfo } from './node-schema.ts';
 import { PyException, isPlainObject, pyEquals, pyGreater, pyIndex, pyLess, pyRepr } from '../python/values.ts';
@@ -162,7 +162,7 @@ class PromptValidator {
         f.inputs[name] = value;
       }
     } catch (err) {
-      f.errors.push(inputErrors.invalidType(name, config, value, describeException(err).message));
+      f.errors.push(inputErrors.invalidType(name, config, value, exceptionMessage(err)));
       return null;
     }
     if (this.skipsBuiltInChecks(f, name)) return null;
@@ -219,7 +219,7 @@ class PromptValidator {
         const parent = stack.at(-1);
         if (!parent) throw err;
         const w = parent.waiting!;
-        this.memo.set(f.id, { valid: false, errors: [inputErrors.innerException(w.name, w.config, describeException(err), w.link)] });
+        this.memo.set(f.id, { valid: false, errors: [inputErrors.innerException(w.name, w.config, describeException(err, 'PromptValidator.validate'), w.link)] });
         parent.valid = false;
         parent.waiting = null;
       }
@@ -275,7 +275,7 @@ export async function validatePrompt(
     try {
       verdict = await validator.validate(output);
     } catch (err) {
-      verdict = { valid: false, errors: [inputErrors.exception(describeException(err))] };
+      verdict = { valid: false, errors: [inputErrors.exception(describeException(err, 'validatePrompt'))] };
       validator.memo.set(output, verdict);
     }
     if (verdict.valid) {
