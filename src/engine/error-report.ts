@@ -1,5 +1,6 @@
 // How a thrown value is reported on the wire: ComfyUI's `exception_type` (a Python qualified name), `str(ex)`,
 // `traceback.format_tb` lines, and `format_value` for `current_inputs` (execution.md §5.4).
+import { readFileSync } from 'node:fs';
 import { InterruptedError } from '../nodes/node-definition.ts';
 import { PyException, pyRepr } from '../python/values.ts';
 
@@ -35,20 +36,37 @@ export function exceptionMessage(err: unknown): string {
 
 const FRAME = /^\s*at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
 
+/** The lines of the source files that tracebacks name, read once each (null: not readable, e.g. `node:` modules). */
+const sourceFiles = new Map<string, readonly string[] | null>();
+
+function sourceLine(file: string, line: number): string | null {
+  let lines = sourceFiles.get(file);
+  if (lines === undefined) {
+    try {
+      lines = readFileSync(file, 'utf8').split('\n');
+    } catch {
+      lines = null;
+    }
+    sourceFiles.set(file, lines);
+  }
+  return lines?.[line - 1]?.trim() || null;
+}
+
 /**
- * A JS stack as Python's `traceback.format_tb` lists it (`  File "<path>", line N, in <function>\n`): outermost
- * call first, down to where the error was raised, and starting at the function that caught it (`caughtIn`, the
- * name V8 gives its frame, e.g. `PromptValidator.validate`), as a Python traceback starts at its `try`. Without
- * `caughtIn`, or when the stack does not reach it, every captured frame.
+ * A JS stack as Python's `traceback.format_tb` lists it (`  File "<path>", line N, in <function>\n` and the
+ * stripped source line): outermost call first, down to where the error was raised, and starting at the function
+ * that caught it (`caughtIn`, the name V8 gives its frame, e.g. `PromptValidator.validate`), as a Python
+ * traceback starts at its `try`. Without `caughtIn`, or when the stack does not reach it, every captured frame.
  */
 export function tracebackLines(err: unknown, caughtIn?: string): string[] {
   if (!(err instanceof Error) || !err.stack) return [];
   const frames: string[] = [];
-  for (const line of err.stack.split('\n').slice(1)) {
-    const m = FRAME.exec(line);
+  for (const text of err.stack.split('\n').slice(1)) {
+    const m = FRAME.exec(text);
     if (!m) continue;
     const file = m[2]!.startsWith('file://') ? decodeURIComponent(m[2]!.slice(7)) : m[2]!;
-    frames.push(`  File "${file}", line ${m[3]}, in ${m[1] ?? '<module>'}\n`);
+    const code = sourceLine(file, Number(m[3]));
+    frames.push(`  File "${file}", line ${m[3]}, in ${m[1] ?? '<module>'}\n${code === null ? '' : `    ${code}\n`}`);
     if (m[1] === caughtIn) break;
   }
   return frames.reverse();

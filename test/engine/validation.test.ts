@@ -201,7 +201,7 @@ describe('exceptions during validation', () => {
     assert.equal(e.extra_info.exception_type, 'KeyError');
     // As Python's format_tb: from the function that caught it (validatePrompt) down to where it was raised.
     const tb = e.extra_info.traceback as string[];
-    assert.match(tb[0]!, /, in validatePrompt\n$/);
+    assert.match(tb[0]!, /, in validatePrompt\n {4}\S.*\n$/, 'with its source line, as Python prints it');
     assert.ok(tb.length > 1 && tb.every((l) => /^ {2}File ".*\.ts", line \d+, in /.test(l)), tb.join(''));
     assert.ok(!tb.some((l) => /submitPrompt|node_modules/.test(l)), 'nothing above the catcher');
     assert.equal(o.error.details, "Exception when validating node: 'missing'");
@@ -218,7 +218,7 @@ describe('exceptions during validation', () => {
       { ...e.extra_info, traceback: undefined },
       { input_name: 'value', input_config: ['*', {}], exception_message: "'missing'", exception_type: 'KeyError', traceback: undefined, linked_node: ['a', 0] },
     );
-    assert.match((e.extra_info.traceback as string[])[0]!, /, in PromptValidator\.validate\n$/);
+    assert.match((e.extra_info.traceback as string[])[0]!, /, in PromptValidator\.validate\n/);
     // The output's own errors are empty, so the summary has no lines.
     assert.equal(o.error.details, '');
   });
