@@ -1,5 +1,6 @@
 // A dense float32 tensor in row-major (C) order: the value type of IMAGE, MASK, LATENT samples,
 // conditioning and sigmas. Kept deliberately small; shape helpers live next to the code that needs them.
+import { torchStr } from './tensor-str.ts';
 
 /**
  * An 8-bit form of a tensor: value i is `levels[codes[i]]`. An image read from a file stays as its bytes this way
@@ -98,9 +99,9 @@ export class Tensor {
     return out;
   }
 
-  /** Python-like repr used where ComfyUI prints a tensor (e.g. `current_inputs` of an execution error). */
+  /** torch's `str(tensor)`, where ComfyUI prints a tensor (an execution error's `current_inputs`, PreviewAny). */
   toString(): string {
-    return `tensor(shape=[${this.shape.join(', ')}], dtype=float32)`;
+    return torchStr(this.shape, this.data);
   }
 }
 
