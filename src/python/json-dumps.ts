@@ -2,7 +2,7 @@
 // "," and ": "), floats as repr() writes them and NaN/Infinity bare. For the texts ComfyUI writes and its users read
 // back: PNG, video and mesh metadata, users.json and comfy.settings.json, PreviewAny. JavaScript cannot tell 1.0
 // from 1: integral floats print as ints.
-import { isPlainObject, pyFloatRepr } from './values.ts';
+import { isPlainObject, pyNumberRepr } from './values.ts';
 
 /** Raised where Python's json.dumps raises TypeError (an object it cannot serialise). */
 export class NotJsonSerializable extends Error {}
@@ -20,7 +20,7 @@ export interface JsonDumpsOptions {
 // ensure_ascii escapes everything outside ' '..'~'; JSON.stringify has already escaped what lies below ' '.
 const NON_ASCII = /[\u007f-\uffff]/g;
 
-export function jsonString(s: string): string {
+function jsonString(s: string): string {
   return JSON.stringify(s).replace(NON_ASCII, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
@@ -28,8 +28,7 @@ export function jsonString(s: string): string {
 export function jsonNumber(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
-  // Beyond 2^53 a JSON integer arrives as a bigint (server/json.ts), so a number this large was a float.
-  return Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n) : pyFloatRepr(n);
+  return pyNumberRepr(n);
 }
 
 export function pythonJsonDumps(value: unknown, options: JsonDumpsOptions = {}): string {

@@ -56,9 +56,12 @@ export function pyFloatRepr(x: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
 }
 
-/** An integer-valued JS number printed as Python prints an int (no exponent). */
-function intText(n: number): string {
-  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
+/**
+ * A JSON number as Python prints it: a safe integer as an int, anything else as a float's repr. Beyond 2^53 a JSON
+ * integer arrives as a bigint (server/json.ts), so a number that large came from a float.
+ */
+export function pyNumberRepr(n: number): string {
+  return Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n) : pyFloatRepr(n);
 }
 
 function pyStringRepr(s: string): string {
@@ -85,7 +88,7 @@ export function pyRepr(v: unknown): string {
     case 'bigint':
       return v.toString();
     case 'number':
-      return Number.isInteger(v) && !Object.is(v, -0) ? intText(v) : pyFloatRepr(v);
+      return pyNumberRepr(v);
     case 'string':
       return pyStringRepr(v);
     case 'function':

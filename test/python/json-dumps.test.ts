@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotJsonSerializable, pythonJsonDumps } from '../../src/python/json-dumps.ts';
+import { pyRepr } from '../../src/python/values.ts';
 
 test('separators, ensure_ascii (DEL included), floats by repr and NaN/Infinity as Python writes them', () => {
   assert.equal(
@@ -23,4 +24,12 @@ test('toJSON is honoured, undefined and functions are left out; strict refuses w
   assert.throws(() => pythonJsonDumps({ t: new Float32Array([1]) }, { strict: true }), NotJsonSerializable);
   assert.throws(() => pythonJsonDumps(new Map(), { strict: true }), NotJsonSerializable);
   assert.equal(pythonJsonDumps({ a: [1] }, { strict: true }), '{"a": [1]}');
+});
+
+test('repr() and json.dumps agree on numbers: ints up to 2^53, floats beyond (a larger JSON int is a bigint)', () => {
+  for (const [n, text] of [[7, '7'], [9007199254740991, '9007199254740991'], [1e16, '1e+16'], [1e20, '1e+20'], [0.5, '0.5'], [1e-7, '1e-07']] as const) {
+    assert.equal(pyRepr(n), text);
+    assert.equal(pythonJsonDumps(n), text);
+  }
+  assert.equal(pyRepr(-0), '-0.0');
 });
