@@ -2,6 +2,7 @@
 // prefixes (`--list` = `--listen`), optional values, repeatable lists, mutually exclusive groups, and on any
 // mistake a usage line plus `error: …` with exit code 2.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { CacheOptions } from '../engine/cache/index.ts';
 import type { LogLevel } from '../server/logger.ts';
@@ -42,6 +43,8 @@ export interface CliArgs {
   quickTestForCi: boolean;
   compressResponses: boolean;
   maxQueueSize: number;
+  /** HTTP front processes (server/fronts): --http-processes, or one per core beyond the first, at most 3. */
+  httpProcesses: number;
   /** One line per given flag that comfy-ts accepts but ignores. */
   notes: string[];
   /** Every flag by its argparse dest (`cache_lru`), defaults included, for modules that want more. */
@@ -215,11 +218,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     quickTestForCi: v<boolean>('quick-test-for-ci'),
     compressResponses: v<boolean>('enable-compress-response-body'),
     maxQueueSize: v<number>('max-queue-size'),
+    httpProcesses: v<number | null>('http-processes') ?? Math.min(3, availableParallelism() - 1),
     notes,
     values,
   };
   if (args.listen.length === 0) throw new CliUsageError('argument --listen: no address given');
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new CliUsageError(`argument --port: invalid port: ${args.port}`);
+  if (args.httpProcesses < 0) throw new CliUsageError(`argument --http-processes: invalid count: ${args.httpProcesses}`);
   if ((tlsKey === null) !== (tlsCert === null)) notes.push('TLS needs both --tls-keyfile and --tls-certfile; serving plain http.');
   return { help: false, args };
 }

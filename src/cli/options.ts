@@ -121,5 +121,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'enable-manager', arity: 'flag', help: 'Load ComfyUI-Manager.', ignored: 'ComfyUI-Manager is a Python package' },
   { name: 'disable-manager-ui', arity: 'flag', help: 'Manager without its UI.', ignored: 'ComfyUI-Manager is a Python package', group: 'manager-ui' },
   { name: 'enable-manager-legacy-ui', arity: 'flag', help: "Manager's legacy UI.", ignored: 'ComfyUI-Manager is a Python package', group: 'manager-ui' },
+  {
+    name: 'http-processes',
+    arity: 'one',
+    type: 'int',
+    metavar: 'N',
+    help: 'Processes beside the main one that serve connections opening with POST /prompt (parsed and validated there, queued in the main one). Default: one per CPU core beyond the first, at most 3; 0 for none.',
+  },
   { name: 'max-queue-size', arity: 'one', type: 'int', default: 65536, help: 'POST /api/v1/prompts answers 429 beyond this many queued prompts.' },
 ];

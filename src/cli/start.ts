@@ -1,19 +1,13 @@
 // Start-up as ComfyUI's main.py does it: folders, node registry (+ custom nodes), engine, server, listening on
 // every --listen address, and the start-up lines ending in "To see the GUI go to: …".
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/engine-api.ts';
 import { createEngine } from '../engine/engine.ts';
-import { builtinNodes } from '../nodes/builtin.ts';
-import { loadCustomNodes } from '../nodes/custom-nodes.ts';
-import type { NodeServices } from '../nodes/node-definition.ts';
-import { NodeRegistry } from '../nodes/registry.ts';
 import { buildApp } from '../server/app.ts';
+import type { ServerOptions } from '../server/context.ts';
 import { LogBuffer } from '../server/log-buffer.ts';
 import { createLogger, type Logger } from '../server/logger.ts';
 import { cpuDevice, onnxRuntimeVersion, type DeviceStats } from '../server/routes/system.ts';
@@ -21,10 +15,11 @@ import { activeProvider } from '../inference/onnx/session.ts';
 import { resolveWebRoot } from '../server/routes/web-root.ts';
 import { Terminal } from '../server/terminal.ts';
 import { COMFYUI_VERSION, COMFY_TS_VERSION } from '../server/version.ts';
-import { cleanupTemp, createFolderPaths, type FolderPaths } from '../storage/folder-paths.ts';
+import { cleanupTemp, type FolderPaths } from '../storage/folder-paths.ts';
 import type { CliArgs } from './args.ts';
-
-export const DEFAULT_BASE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+import type { FrontPool } from './front-pool.ts';
+import { listenDirect, listenWithFronts, type Listening } from './listen.ts';
+import { loadNodes, type LoadedNodes } from './load-nodes.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -47,6 +42,8 @@ export interface RunningServer {
   port: number;
   /** `http://127.0.0.1:8188`-style URLs, one per listen address. */
   urls: string[];
+  /** The HTTP front processes (--http-processes), when there are any. */
+  fronts?: FrontPool;
   close(): Promise<void>;
 }
 
@@ -56,42 +53,23 @@ function computeDevice(): DeviceStats {
   return provider === 'cpu' ? cpuDevice() : { ...cpuDevice(), name: `${provider}:0`, type: provider, index: 0 };
 }
 
-const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
-
-async function loadAllCustomNodes(args: CliArgs, paths: FolderPaths, registry: NodeRegistry, logger: Logger) {
-  const customNodesDirs = paths.modelFolderPaths('custom_nodes');
-  const extensionWebDirs: Record<string, string> = {};
-  if (args.disableAllCustomNodes && args.whitelistCustomNodes.length === 0) {
-    logger.info('Skipping loading of custom nodes');
-    return { customNodesDirs, extensionWebDirs };
-  }
-  const onlyFolders = args.disableAllCustomNodes ? args.whitelistCustomNodes : undefined;
-  const times: string[] = [];
-  for (const dir of customNodesDirs.filter(isDirectory)) {
-    const started = performance.now();
-    const { loaded, failed } = await loadCustomNodes(dir, registry, undefined, onlyFolders);
-    const seconds = ((performance.now() - started) / 1000 / Math.max(1, loaded.length + failed.length)).toFixed(1);
-    for (const name of loaded) {
-      times.push(`   ${seconds} seconds: ${join(dir, name)}`);
-      const web = join(dir, name, 'web');
-      if (isDirectory(web)) extensionWebDirs[name] = web;
-    }
-    for (const name of failed) times.push(`   ${seconds} seconds (IMPORT FAILED): ${join(dir, name)}`);
-  }
-  if (times.length > 0) logger.info(`\nImport times for custom nodes:\n${times.join('\n')}\n`);
-  return { customNodesDirs, extensionWebDirs };
-}
-
-/** Extra servers for the 2nd… --listen addresses, feeding the same fastify instance. */
-async function listenExtra(app: FastifyInstance, address: string, port: number, ipv6Only: boolean, tls: { key: Buffer; cert: Buffer } | null): Promise<Server> {
-  const server = tls ? createHttpsServer(tls) : createHttpServer();
-  server.on('request', (req, res) => app.server.emit('request', req, res));
-  server.on('upgrade', (req, socket, head) => app.server.emit('upgrade', req, socket, head));
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen({ host: address, port, ipv6Only }, () => ok());
-  });
-  return server;
+/** What the HTTP surface needs to know of the command line (the main server's and the fronts' alike). */
+export function serverOptions(args: CliArgs, nodes: Pick<LoadedNodes, 'extensionWebDirs' | 'customNodesDirs'>, argv: string[]): ServerOptions {
+  return {
+    listenAddresses: args.listen,
+    corsOrigin: args.corsOrigin,
+    maxUploadSizeMb: args.maxUploadSizeMb,
+    maxUploadSizeGiven: args.maxUploadSizeGiven,
+    multiUser: args.multiUser,
+    frontEndRoot: args.frontEndRoot,
+    compressResponses: args.compressResponses,
+    disableApiNodes: args.disableApiNodes,
+    maxQueueSize: args.maxQueueSize,
+    argv,
+    cpu: args.cpu,
+    extensionWebDirs: nodes.extensionWebDirs,
+    customNodesDirs: nodes.customNodesDirs,
+  };
 }
 
 export async function startServer(args: CliArgs, options: StartOptions = {}): Promise<RunningServer> {
@@ -100,29 +78,10 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   if (options.captureOutput) logs.captureProcessOutput();
   for (const note of args.notes) logger.info(`Note: ${note}`);
 
-  const baseDir = resolve(args.baseDirectory ?? DEFAULT_BASE_DIR);
-  const paths = createFolderPaths({
-    baseDir,
-    outputDir: args.outputDirectory ?? undefined,
-    inputDir: args.inputDirectory ?? undefined,
-    tempDir: args.tempDirectory ?? undefined,
-    userDir: args.userDirectory ?? undefined,
-    installExtraModelPaths: join(DEFAULT_BASE_DIR, 'extra_model_paths.yaml'),
-    extraModelPathsConfig: args.extraModelPathsConfig,
-    warn: (m) => logger.warn(m),
-  });
+  const { baseDir, paths, services, registry, customNodesDirs, extensionWebDirs } = await loadNodes(args, logger);
   cleanupTemp(paths); // as ComfyUI's main.py: the temp folder starts empty, and goes at exit
   // ComfyUI's Load3D builds its schema while the nodes load, which creates input/3d (folder lists then show it).
   mkdirSync(join(paths.inputDir, '3d'), { recursive: true });
-  const services: NodeServices = {
-    paths,
-    options: { disableMetadata: args.disableMetadata, previewMethod: args.previewMethod, previewSize: args.previewSize, cpu: args.cpu },
-    shared: new Map(),
-  };
-  // The registry sees the services so that /object_info lists the current model and input files.
-  const registry = new NodeRegistry(services);
-  registry.registerAll(builtinNodes());
-  const { customNodesDirs, extensionWebDirs } = await loadAllCustomNodes(args, paths, registry, logger);
   // /free and out-of-memory errors: every long-lived object the inference modules keep that can unload
   // (the `inference` store) releases its networks; they load again on next use.
   const unloadModels = () => {
@@ -151,21 +110,7 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
     https: tls ?? undefined,
     websocket: options.websocket,
     device: computeDevice,
-    options: {
-      listenAddresses: args.listen,
-      corsOrigin: args.corsOrigin,
-      maxUploadSizeMb: args.maxUploadSizeMb,
-      maxUploadSizeGiven: args.maxUploadSizeGiven,
-      multiUser: args.multiUser,
-      frontEndRoot: args.frontEndRoot,
-      compressResponses: args.compressResponses,
-      disableApiNodes: args.disableApiNodes,
-      maxQueueSize: args.maxQueueSize,
-      argv: options.argv ?? process.argv.slice(1),
-      cpu: args.cpu,
-      extensionWebDirs,
-      customNodesDirs,
-    },
+    options: serverOptions(args, { extensionWebDirs, customNodesDirs }, options.argv ?? process.argv.slice(1)),
   });
 
   logger.info(`Total RAM ${Math.round(totalmem() / 1024 / 1024)} MB`);
@@ -176,22 +121,19 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   logger.info(`Base directory: ${baseDir}`);
   logger.info(`[Prompt Server] web root: ${resolveWebRoot(args.frontEndRoot) ?? '(none: built-in page)'}`);
 
-  const extra: Server[] = [];
-  const [first, ...rest] = args.listen;
-  // IPv6 addresses bind IPv6 only, as asyncio's create_server does for ComfyUI (`--listen ::` leaves IPv4 alone).
-  const ipv6Only = (address: string) => address.includes(':');
+  let listening: Listening;
   try {
-    await app.listen({ host: first!, port: args.port, ipv6Only: ipv6Only(first!) });
-    const port = (app.server.address() as { port: number }).port;
-    for (const address of rest) extra.push(await listenExtra(app, address, port, ipv6Only(address), tls));
+    listening =
+      args.httpProcesses > 0 && !tls
+        ? await listenWithFronts(app, args, { count: args.httpProcesses, args, engine, logger, engineLog })
+        : await listenDirect(app, args, tls);
   } catch (err) {
-    await Promise.all(extra.map((s) => new Promise((ok) => s.close(ok))));
     await app.close();
     await engine.close();
     logs.close();
     throw err;
   }
-  const port = (app.server.address() as { port: number }).port;
+  const { port } = listening;
   const scheme = tls ? 'https' : 'http';
   const urls = args.listen.map((a) => `${scheme}://${a.includes(':') ? `[${a}]` : a}:${port}`);
   if (!args.dontPrintServer) {
@@ -202,14 +144,11 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {
-      for (const s of extra) {
-        s.closeAllConnections();
-        await new Promise((ok) => s.close(ok));
-      }
+      await listening.close();
       await app.close();
       await engine.close();
       cleanupTemp(paths, { recreate: false });
       logs.close();
     })());
-  return { app, engine, paths, logs, port, urls, close };
+  return { app, engine, paths, logs, port, urls, fronts: listening.fronts, close };
 }

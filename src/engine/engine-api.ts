@@ -40,6 +40,27 @@ export type SubmitOutcome =
     }
   | { ok: false; error: ErrorBody; node_errors: NodeErrors };
 
+/** A prompt that passed validation: its queue item, and the extra_data keys held out of queue and history. */
+export interface Accepted {
+  item: QueueItem;
+  sensitive: Record<string, unknown>;
+}
+
+/** A request without its own `number` draws the server-wide counter; `front` negates what it draws. */
+export interface CounterDraw {
+  front: boolean;
+}
+
+/**
+ * A POST /prompt that an HTTP front process (server/fronts) parsed and validated: the counter is drawn only when
+ * it reaches the engine, so numbers follow the order requests reach the engine.
+ */
+export interface CheckedElsewhere {
+  counter?: CounterDraw;
+  /** Absent when the request was rejected (it may still have drawn the counter). */
+  accepted?: Accepted;
+}
+
 export interface HistoryEntry {
   prompt: QueueItem;
   outputs: Record<string, Record<string, unknown[]>>;
@@ -95,6 +116,8 @@ export interface Engine {
   readonly registry: NodeRegistry;
   /** Validates and enqueues (api.md §3.4); synchronous except for IS_CHANGED/VALIDATE_INPUTS hooks. */
   submit(request: PromptRequest, options?: SubmitOptions): Promise<SubmitOutcome>;
+  /** Draws the counter for a request checked elsewhere and enqueues it if accepted; returns its queue number. */
+  enqueueChecked(checked: CheckedElsewhere): number | undefined;
   queue(): { queue_running: QueueItem[]; queue_pending: QueueItem[] };
   /** pending + running */
   queueRemaining(): number;

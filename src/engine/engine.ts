@@ -3,14 +3,14 @@
 // replies go out only as events to subscribers.
 import type { NodeServices } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
-import type { Engine, EngineListeners, HistoryEntry, PromptRequest, QueueItem, SubmitOptions, SubmitOutcome } from './engine-api.ts';
+import type { Accepted, CheckedElsewhere, Engine, EngineListeners, HistoryEntry, PromptRequest, QueueItem, SubmitOptions, SubmitOutcome } from './engine-api.ts';
 import type { CacheOptions } from './cache/index.ts';
 import { EngineEvents } from './events.ts';
 import { clientIdOf, PromptExecutor } from './executor.ts';
 import { MAX_HISTORY_SIZE, PromptHistory } from './history.ts';
 import { InterruptFlag } from './interrupt.ts';
 import { PromptQueue, type QueueEntry } from './queue.ts';
-import { submitPrompt, type SubmitContext } from './submit.ts';
+import { counterPriority, submitPrompt, type SubmitContext } from './submit.ts';
 
 export interface EngineOptions {
   registry: NodeRegistry;
@@ -71,12 +71,23 @@ class WorkerEngine implements Engine {
 
   async submit(request: PromptRequest, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     const { outcome, accepted } = await submitPrompt(this.submitContext, request);
-    if (accepted) {
-      this.queueStore.push(accepted.item, accepted.sensitive, options);
-      this.emitStatus();
-      this.wake?.();
-    }
+    if (accepted) this.enqueue(accepted, options);
     return outcome;
+  }
+
+  enqueueChecked({ counter, accepted }: CheckedElsewhere): number | undefined {
+    const number = counter ? counterPriority(this.counter++, counter) : accepted?.item[0];
+    if (accepted) {
+      accepted.item[0] = number!;
+      this.enqueue(accepted, {});
+    }
+    return number;
+  }
+
+  private enqueue(accepted: Accepted, options: SubmitOptions): void {
+    this.queueStore.push(accepted.item, accepted.sensitive, options);
+    this.emitStatus();
+    this.wake?.();
   }
 
   queue(): { queue_running: QueueItem[]; queue_pending: QueueItem[] } {

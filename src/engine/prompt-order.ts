@@ -48,3 +48,8 @@ function isArrayIndex(key: string): boolean {
   }
   return n < 10 || Number(key) < 4294967295;
 }
+
+/** The sent order recorded on `object`, if JavaScript's own order differs from it (to carry it across processes). */
+export function recordedKeyOrder(object: Record<string, unknown>): readonly string[] | undefined {
+  return (object as Ordered)[KEY_ORDER];
+}

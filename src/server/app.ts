@@ -2,12 +2,12 @@
 // registered twice (`/api/<path>` and `<path>`, api.md §1.3), the unmirrored /internal and blocking-API routes,
 // the static web root last, and the bridge from engine events to WebSocket clients and the terminal.
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/engine-api.ts';
 import type { FolderPaths } from '../storage/folder-paths.ts';
 import { useLenientJsonBodies } from './body.ts';
 import { defaultServerOptions, type RouteContext, type ServerOptions } from './context.ts';
-import { errorResponse } from './errors.ts';
+import { replyToErrors } from './errors.ts';
 import { responseHeaderHooks } from './hooks/response-headers.ts';
 import { security } from './hooks/security.ts';
 import { pyFloat } from '../engine/raw-json.ts';
@@ -59,15 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setReplySerializer((payload) => stringifyJson(payload));
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404: Not Found'));
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status === 413) return reply.code(413).type('text/plain; charset=utf-8').send(error.message);
-    if (status >= 500) {
-      logger.error(`Error handling ${request.method} ${request.url}: ${error.stack ?? error.message}`);
-      return reply.code(500).send(errorResponse('internal_error', error.message));
-    }
-    return reply.code(status).send(errorResponse('invalid_request', error.message));
-  });
+  replyToErrors(app, logger);
 
   await app.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
   await app.register(responseHeaderHooks, { compress: options.compressResponses, contentSecurityPolicy: options.disableApiNodes });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliUsageError, parseArgs, usageError } from '../../src/cli/args.ts';
@@ -143,4 +143,12 @@ test('the binary exits with code 2 on an unknown flag and 0 on --help', () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--listen \[IP\]/);
   assert.match(help.stdout, /--max-upload-size MAX_UPLOAD_SIZE/);
+});
+
+test('--http-processes: a count of front processes, by default one per core beyond the first (at most 3)', () => {
+  assert.equal(args(['--http-processes', '2']).httpProcesses, 2);
+  assert.equal(args(['--http-processes', '0']).httpProcesses, 0);
+  assert.equal(args([]).httpProcesses, Math.min(3, availableParallelism() - 1));
+  assert.match(usage(['--http-processes', '-1']), /argument --http-processes: invalid count: -1/);
+  assert.match(usage(['--http-processes', 'two']), /argument --http-processes: invalid int value: 'two'/);
 });

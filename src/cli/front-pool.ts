@@ -1,0 +1,148 @@
+// The main process's side of its HTTP front processes (--http-processes): forks them, hands them connections
+// (the dispatcher's ConnectionTaker), enqueues the prompts they checked and logs their lines, and forks a new one
+// when one dies.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Engine } from '../engine/engine-api.ts';
+import { recordKeyOrder } from '../engine/prompt-order.ts';
+import type { ConnectionTaker } from '../server/fronts/connection-dispatch.ts';
+import { parseJson } from '../server/json.ts';
+import type { Logger } from '../server/logger.ts';
+import type { CliArgs } from './args.ts';
+import type { CheckedInFront, FrontToMain, MainToFront } from './front-messages.ts';
+
+const FRONT_ENTRY = fileURLToPath(new URL('./front-process.ts', import.meta.url));
+/** The front runs the TypeScript sources as this process does. */
+const TSX_LOADER = import.meta.resolve('tsx');
+const RESTART_DELAY_MS = 1000;
+
+export interface FrontPoolOptions {
+  count: number;
+  args: CliArgs;
+  /** Where the main server listens for what the fronts pass on. */
+  mainSocketPath: string;
+  engine: Engine;
+  logger: Logger;
+  /** The engine's own log, where validation lines go. */
+  engineLog(line: string): void;
+}
+
+class Front implements ConnectionTaker {
+  ready = false;
+  constructor(
+    readonly child: ChildProcess,
+    private readonly pool: FrontPool,
+  ) {}
+
+  take(socket: Socket, head: Buffer): boolean {
+    if (!this.ready || !this.child.connected) return false;
+    const message: MainToFront = { type: 'connection', head: head.toString('latin1') };
+    this.child.send(message, socket, (err) => err && socket.destroy());
+    this.pool.handedOver++;
+    return true;
+  }
+}
+
+export class FrontPool {
+  private readonly fronts = new Set<Front>();
+  private readyFronts: Front[] = [];
+  private closing = false;
+  private readyWaiters: (() => void)[] = [];
+  /** Connections handed to a front so far. */
+  handedOver = 0;
+
+  constructor(private readonly options: FrontPoolOptions) {
+    for (let i = 0; i < options.count; i++) this.spawn();
+  }
+
+  /** The fronts that take connections now. */
+  ready(): readonly ConnectionTaker[] {
+    return this.readyFronts;
+  }
+
+  /** Resolves once every front is up (they start after the server does). */
+  allReady(): Promise<void> {
+    if (this.readyFronts.length === this.options.count) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** The front processes' ids. */
+  pids(): number[] {
+    return [...this.fronts].map((f) => f.child.pid!);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      [...this.fronts].map(({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.disconnect(); // the front exits when its channel closes
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        return exited.finally(() => clearTimeout(timer));
+      }),
+    );
+  }
+
+  private spawn(): void {
+    const child = fork(FRONT_ENTRY, [], { execArgv: ['--import', TSX_LOADER] });
+    const front = new Front(child, this);
+    this.fronts.add(front);
+    child.on('message', (message: FrontToMain) => this.onMessage(front, message));
+    child.on('error', (err) => this.options.logger.warn(`HTTP front process ${child.pid}: ${err.message}`));
+    child.once('exit', (code, signal) => {
+      const wasUp = front.ready;
+      this.fronts.delete(front);
+      this.setReady(front, false);
+      if (this.closing) return;
+      const how = signal ?? `code ${code}`;
+      // One that never came up would fail again: this process serves its share instead.
+      if (!wasUp) return this.options.logger.error(`HTTP front process ${child.pid} failed to start (${how}); serving without it`);
+      this.options.logger.warn(`HTTP front process ${child.pid} exited (${how}); starting another`);
+      setTimeout(() => this.closing || this.spawn(), RESTART_DELAY_MS).unref();
+    });
+    const init: MainToFront = { type: 'init', args: this.options.args, mainSocketPath: this.options.mainSocketPath };
+    child.send(init);
+  }
+
+  private onMessage(front: Front, message: FrontToMain): void {
+    const { logger, engine, engineLog } = this.options;
+    switch (message.type) {
+      case 'ready':
+        this.setReady(front, true);
+        break;
+      case 'log':
+        if (message.level === 'DEBUG') logger.debug(message.line);
+        else if (message.level === 'INFO') logger.info(message.line);
+        else if (message.level === 'WARNING') logger.warn(message.line);
+        else logger.error(message.line);
+        break;
+      case 'checked': {
+        const reply: MainToFront = {
+          type: 'numbered',
+          numbers: (parseJson(message.prompts) as CheckedInFront[]).map(({ id, checked, keyOrder, log }) => {
+            try {
+              for (const line of log) engineLog(line);
+              if (checked.accepted && keyOrder) recordKeyOrder(checked.accepted.item[2], keyOrder);
+              return [id, engine.enqueueChecked(checked)];
+            } catch (err) {
+              // As a throw in the main server's own handler would be: logged, and a 500 for that request alone.
+              logger.error(`Enqueueing a prompt from an HTTP front failed: ${(err as Error)?.stack ?? String(err)}`);
+              return [id, undefined, (err as Error)?.message ?? String(err)];
+            }
+          }),
+        };
+        if (front.child.connected) front.child.send(reply);
+        break;
+      }
+    }
+  }
+
+  private setReady(front: Front, ready: boolean): void {
+    front.ready = ready;
+    this.readyFronts = [...this.fronts].filter((f) => f.ready);
+    if (this.readyFronts.length < this.options.count) return;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  }
+}
