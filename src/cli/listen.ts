@@ -1,15 +1,12 @@
 // How the server takes connections on its --listen addresses: straight into the fastify server, or (with HTTP
 // front processes) through the dispatcher, which shares connections opening with POST /prompt between this process
-// and the fronts; the fronts reach this process's server over a private local socket.
-import { mkdtempSync, rmSync } from 'node:fs';
+// and the fronts; the fronts reach this process's server over the pool's private local socket.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConnectionDispatcher } from '../server/fronts/connection-dispatch.ts';
 import type { CliArgs } from './args.ts';
-import { FrontPool, type FrontPoolOptions } from './front-pool.ts';
+import type { FrontPool } from './front-pool.ts';
 
 export interface Listening {
   port: number;
@@ -56,17 +53,12 @@ async function listenExtra(app: FastifyInstance, address: string, port: number, 
   return server;
 }
 
-export async function listenWithFronts(app: FastifyInstance, args: CliArgs, pool: Omit<FrontPoolOptions, 'mainSocketPath'>): Promise<Listening> {
-  // A folder of this user's own (mode 0700) keeps the socket from other users.
-  const socketDir = mkdtempSync(join(tmpdir(), 'comfy-ts-'));
-  const mainSocketPath = join(socketDir, 'main.sock');
-  await app.listen({ path: mainSocketPath });
-  const fronts = new FrontPool({ ...pool, mainSocketPath });
+export async function listenWithFronts(app: FastifyInstance, args: CliArgs, fronts: FrontPool): Promise<Listening> {
+  await app.listen({ path: fronts.mainSocketPath });
   const dispatcher = new ConnectionDispatcher(app.server, () => fronts.ready());
   const close = async () => {
     dispatcher.close();
     await fronts.close();
-    rmSync(socketDir, { recursive: true, force: true });
   };
   try {
     const [first, ...rest] = args.listen;

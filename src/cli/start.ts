@@ -17,7 +17,7 @@ import { Terminal } from '../server/terminal.ts';
 import { COMFYUI_VERSION, COMFY_TS_VERSION } from '../server/version.ts';
 import { cleanupTemp, type FolderPaths } from '../storage/folder-paths.ts';
 import type { CliArgs } from './args.ts';
-import type { FrontPool } from './front-pool.ts';
+import { FrontPool } from './front-pool.ts';
 import { listenDirect, listenWithFronts, type Listening } from './listen.ts';
 import { loadNodes, type LoadedNodes } from './load-nodes.ts';
 
@@ -78,7 +78,13 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   if (options.captureOutput) logs.captureProcessOutput();
   for (const note of args.notes) logger.info(`Note: ${note}`);
 
-  const { baseDir, paths, services, registry, customNodesDirs, extensionWebDirs } = await loadNodes(args, logger);
+  // HTTP front processes start first: they load the nodes while this process does.
+  const fronts = args.httpProcesses > 0 && !args.tls ? new FrontPool({ count: args.httpProcesses, args, logger }) : null;
+  const loaded = await loadNodes(args, logger).catch(async (err: unknown) => {
+    await fronts?.close();
+    throw err;
+  });
+  const { baseDir, paths, services, registry, customNodesDirs, extensionWebDirs } = loaded;
   cleanupTemp(paths); // as ComfyUI's main.py: the temp folder starts empty, and goes at exit
   // ComfyUI's Load3D builds its schema while the nodes load, which creates input/3d (folder lists then show it).
   mkdirSync(join(paths.inputDir, '3d'), { recursive: true });
@@ -123,10 +129,10 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
 
   let listening: Listening;
   try {
-    listening =
-      args.httpProcesses > 0 && !tls
-        ? await listenWithFronts(app, args, { count: args.httpProcesses, args, engine, logger, engineLog })
-        : await listenDirect(app, args, tls);
+    fronts?.enqueueInto({ engine, engineLog });
+    listening = fronts ? await listenWithFronts(app, args, fronts) : await listenDirect(app, args, tls);
+    // The address goes out once the fronts take their share (or failed to start, and this process serves it).
+    await fronts?.settled();
   } catch (err) {
     await app.close();
     await engine.close();

@@ -24,7 +24,10 @@ export interface SubmitContext {
   registry: NodeRegistry;
   /** What input spec functions (file lists) are evaluated with. */
   services: NodeServices;
-  /** The server-wide counter: read and incremented for every request without `number`. */
+  /**
+   * The server-wide counter: read and incremented for every request without `number`. An HTTP front process gives a
+   * placeholder: the engine draws the counter when the prompt reaches it (`Submitted.counter` says whether to).
+   */
   nextNumber(): number;
   log(line: string): void;
 }

@@ -3,7 +3,9 @@
 // not depend on which process took its connection.
 import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { connectWs, http, sleep, sleepWorkflow, startTestServer, writeTestPng, type HttpResult, type TestServer } from './helpers.ts';
 
@@ -13,18 +15,18 @@ before(async () => {
   const log = (line: string) => void logged.push(line);
   const logger = { debug: log, info: log, warn: log, error: log, isEnabled: () => true };
   server = await startTestServer(['--http-processes', '1'], { logger });
-  await server.fronts!.allReady();
+  assert.equal(server.fronts!.ready().length, 1, 'the server is announced once its front is up');
 });
 after(async () => {
   await server.close();
 });
 
 /** A kept-alive connection (one socket for every request): `send` goes over it. */
-function keptAlive() {
+function keptAlive(port = server.port) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const send = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
     new Promise<HttpResult>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, agent, headers }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -183,7 +185,7 @@ test('a front that dies is replaced; meanwhile the main process serves every con
   process.kill(pid!, 'SIGKILL');
   await until(() => !server.fronts!.pids().includes(pid!));
   for (let i = 0; i < 3; i++) assert.equal((await postOnNewConnection({ prompt: sleepWorkflow(i, 1, 1) })).status, 200);
-  await server.fronts!.allReady();
+  await until(() => server.fronts!.ready().length === 1);
   assert.notEqual(server.fronts!.pids()[0], pid);
   const handed = server.fronts!.handedOver;
   for (let i = 0; i < 9; i++) assert.equal((await postOnNewConnection({ prompt: sleepWorkflow(i, 1, 1) })).status, 200);
@@ -192,7 +194,6 @@ test('a front that dies is replaced; meanwhile the main process serves every con
 
 test('closing the server does not wait for connections a front holds', async () => {
   const other = await startTestServer(['--http-processes', '1']);
-  await other.fronts!.allReady();
   const held: Socket[] = [];
   for (let i = 0; i < 3; i++) {
     const socket = connect(other.port, '127.0.0.1');
@@ -205,6 +206,35 @@ test('closing the server does not wait for connections a front holds', async () 
   await other.close();
   assert.ok(Date.now() - started < 8000, `closed in ${Date.now() - started} ms`);
   for (const s of held) s.destroy();
+});
+
+test('a front that cannot start leaves its share to the main process, which says so', async () => {
+  const lines: string[] = [];
+  const log = (line: string) => void lines.push(line);
+  const broken = await startTestServer(['--http-processes', '1'], {
+    logger: { debug: log, info: log, warn: log, error: log, isEnabled: () => true },
+    // A custom node that ends any front process loading it (and only those).
+    beforeStart: (base) => {
+      mkdirSync(join(base, 'custom_nodes', 'front_killer'), { recursive: true });
+      writeFileSync(
+        join(base, 'custom_nodes', 'front_killer', 'index.mjs'),
+        "if (process.argv[1]?.endsWith('front-process.ts')) process.exit(3);\nexport const nodes = [];\n",
+      );
+    },
+  });
+  try {
+    assert.equal(broken.fronts!.ready().length, 0);
+    assert.ok(lines.some((l) => /HTTP front process \d+ failed to start \(code 3\); serving without it/.test(l)), lines.join('\n'));
+    for (let i = 0; i < 3; i++) {
+      const conn = keptAlive(broken.port);
+      assert.equal((await conn.send('POST', '/prompt', JSON.stringify({ prompt: sleepWorkflow(i, 1, 1) }))).status, 200);
+      conn.close();
+    }
+    await sleep(1500);
+    assert.equal(broken.fronts!.pids().length, 0, 'not started again and again');
+  } finally {
+    await broken.close();
+  }
 });
 
 test('--http-processes 0 serves everything in the one process', async () => {
