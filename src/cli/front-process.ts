@@ -2,6 +2,7 @@
 // line it loads the same nodes, so it validates prompts as the engine would, then serves the connections the main
 // process hands it. It lives as long as its IPC channel to the main process.
 import type { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { serveConnection } from '../server/fronts/connection-dispatch.ts';
 import { buildFrontApp } from '../server/fronts/front-app.ts';
@@ -42,7 +43,9 @@ async function start(init: Extract<MainToFront, { type: 'init' }>): Promise<void
         unsent.push({ id, checked, keyOrder, log });
       }),
   });
-  await app.ready();
+  // Listening (on a socket nobody else uses, beside the main one) is what starts node's own connection tracking:
+  // the header and request timeouts then hold for the connections handed over, as they do in the main server.
+  await app.listen({ path: join(dirname(mainSocketPath), `front-${process.pid}.sock`) });
   send({ type: 'ready' });
 }
 
