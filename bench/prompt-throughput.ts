@@ -38,10 +38,14 @@ const CONNECTIONS = 32;
 const PHASE = 10_000;
 /**
  * Requests sent before measuring, to the bare servers, to ours and to ComfyUI alike (JIT and connection set-up).
- * Ours splits them between its processes (HTTP fronts), each of which warms up on its own share: after 5,000 the
- * first phase still took ~40% more CPU per request than the later ones.
+ * Ours splits them between its processes (HTTP fronts), each warming up on its own share: after 5,000 or 10,000 the
+ * next 10,000 still took ~40% more CPU per request in both processes (about 11,500/s where later phases do 16,000+),
+ * after 40,000 they did not. The warm-up's prompts are then cleared from the queue and QUEUED_FIRST more sent
+ * untimed (freeing 30,000 prompts costs ours a slow phase of garbage collection), so that the timed phases start at
+ * the same depth as before and GET /queue is timed with about 15,000 queued.
  */
-const WARM_UP = 10_000;
+const WARM_UP = 30_000;
+const QUEUED_FIRST = 5000;
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -150,7 +154,8 @@ type Throughput = Pick<ServerFigures, 'phaseRates' | 'meanPerSecond' | 'phaseSiz
 const NO_THROUGHPUT: Throughput = { phaseRates: [], meanPerSecond: NaN, phaseSize: PHASE, queueMs: NaN, queued: NaN, historyMs: NaN };
 
 /**
- * History filled with PHASE BenchNoop prompts, the worker held by BenchHold, WARM_UP prompts, then `phases` timed
+ * History filled with PHASE BenchNoop prompts, the worker held by BenchHold, WARM_UP prompts (then cleared),
+ * QUEUED_FIRST prompts, then `phases` timed
  * phases of `phaseSize` prompts (GET /queue and /history timed after the first). `columns` adds columns to each
  * phase's row. `phaseSizeFor(warmUpRate)` lets a slow server get smaller phases.
  */
@@ -168,9 +173,11 @@ async function acceptRate(
   await holdWorker(url);
   t = performance.now();
   const warm = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP });
+  await post(`${url}/queue`, { clear: true });
+  await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: QUEUED_FIRST });
   if (warm.failures > 0) throw new Error(`warm-up: ${warm.failures} failed requests`);
   const phaseSize = phaseSizeFor(warm.rate);
-  console.log(`\nPOST /prompt, ${CONNECTIONS} connections (${generator.name}), worker busy, ${WARM_UP} warm-up prompts (${warm.rate.toFixed(0)}/s), then the queue growing to ${WARM_UP + phases * phaseSize}:`);
+  console.log(`\nPOST /prompt, ${CONNECTIONS} connections (${generator.name}), worker busy, ${WARM_UP} warm-up prompts (${warm.rate.toFixed(0)}/s, then cleared), ${QUEUED_FIRST} more, then the queue growing to ${QUEUED_FIRST + phases * phaseSize}:`);
   console.log(`  queue depth        accepted/s   p50 ms   p99 ms${columns.header}`);
   const rates: number[] = [];
   let queueMs = NaN;
@@ -180,7 +187,7 @@ async function acceptRate(
     const r = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: phaseSize });
     if (r.failures > 0) throw new Error(`phase at ${done}: ${r.failures} failed requests`);
     rates.push(r.rate);
-    const depth = `${String(WARM_UP + done).padStart(6)}–${String(WARM_UP + done + phaseSize).padEnd(7)}`;
+    const depth = `${String(QUEUED_FIRST + done).padStart(6)}–${String(QUEUED_FIRST + done + phaseSize).padEnd(7)}`;
     console.log(`  ${depth}    ${r.rate.toFixed(0).padStart(9)}   ${r.p50Ms.toFixed(2).padStart(6)}   ${r.p99Ms.toFixed(2).padStart(6)}${columns.cell(r.rate)}`);
     if (done === 0) {
       const queue = await timeGet(`${url}/queue`);

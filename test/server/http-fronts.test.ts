@@ -119,11 +119,20 @@ test('through a front, big integers stay exact and numeric node ids keep their s
   conn.close();
 });
 
-test("every other request on a front's connection reaches the main server: files, uploads, errors, WebSockets", async () => {
-  const conn = await frontConnection();
-  const handed = server.fronts!.handedOver;
-  assert.deepEqual((await conn.send('GET', '/prompt')).json(), { exec_info: { queue_remaining: 0 } });
-  assert.equal((await conn.send('GET', '/no/such/route')).status, 404);
+test("any other request on a front's connection reaches the main server (files, uploads, errors), and closes it", async () => {
+  /** The request on a connection a front took (a new one each time: the answer closes it). */
+  const viaFront = async (method: string, path: string, body?: string | Buffer, headers?: Record<string, string>) => {
+    const conn = await frontConnection();
+    try {
+      const res = await conn.send(method, path, body, headers);
+      assert.equal(res.headers.connection, 'close', `${method} ${path}`);
+      return res;
+    } finally {
+      conn.close();
+    }
+  };
+  assert.deepEqual((await viaFront('GET', '/prompt')).json(), { exec_info: { queue_remaining: 0 } });
+  assert.equal((await viaFront('GET', '/no/such/route')).status, 404);
   const png = await writeTestPng(server.paths.inputDir, 'front-upload-source.png');
   const boundary = 'frontboundary';
   const form = Buffer.concat([
@@ -131,15 +140,22 @@ test("every other request on a front's connection reaches the main server: files
     png,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const upload = await conn.send('POST', '/upload/image', form, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+  const upload = await viaFront('POST', '/upload/image', form, { 'content-type': `multipart/form-data; boundary=${boundary}` });
   assert.deepEqual(upload.json(), { name: 'via-front.png', subfolder: '', type: 'input' });
-  const view = await conn.send('GET', '/view?filename=via-front.png&type=input');
+  const view = await viaFront('GET', '/view?filename=via-front.png&type=input');
   assert.equal(view.status, 200);
   assert.deepEqual(view.body, png);
-  assert.equal((await conn.send('GET', '/view?filename=../secret&type=input')).status, 400);
-  const foreign = await conn.send('GET', '/queue', undefined, { host: 'attacker.example' });
+  // As the main server answers it: nothing on the way normalises or refuses the URL.
+  const traversal = await viaFront('GET', '/view?filename=../secret&type=input');
+  assert.deepEqual([traversal.status, traversal.text], [400, 'Invalid filename']);
+  const foreign = await viaFront('GET', '/queue', undefined, { host: 'attacker.example' });
   assert.equal(foreign.status, 403, 'the Host header reaches the gate as the client sent it');
-  assert.equal(server.fronts!.handedOver, handed, 'all on the one connection');
+
+  // A kept-alive client goes on over a new connection, which its first request routes.
+  const conn = await frontConnection();
+  const handed = server.fronts!.handedOver;
+  for (let i = 0; i < 3; i++) assert.equal((await conn.send('GET', '/queue')).status, 200);
+  assert.equal(server.fronts!.handedOver, handed);
   conn.close();
 
   // A WebSocket upgrade on such a connection is passed through as it came.

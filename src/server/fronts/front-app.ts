@@ -1,11 +1,9 @@
-// The HTTP app of a front process: the same request gate as the main server, POST /prompt parsed and validated
-// here (the costly part of the busiest route) with only the enqueue left to the engine in the main process, and
-// every other request (WebSocket upgrades included) passed through to the main server over its local socket.
+// The HTTP app of a front process: POST /prompt gated, parsed and validated here as the main server would (the
+// costly part of the busiest route), with only the enqueue left to the engine in the main process; every other
+// request (WebSocket upgrades included) passed through to the main server over its local socket.
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { escape as escapeQuery } from 'node:querystring';
-import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CheckedElsewhere, SubmitOutcome } from '../../engine/engine-api.ts';
 import { recordedKeyOrder } from '../../engine/prompt-order.ts';
@@ -41,7 +39,6 @@ export async function buildFrontApp(deps: FrontAppDeps): Promise<FastifyInstance
   const app = Fastify({ logger: false, bodyLimit: maxUploadBytes, forceCloseConnections: true }) as unknown as FastifyInstance;
   app.setReplySerializer((payload) => stringifyJson(payload));
   replyToErrors(app, logger);
-  await app.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
 
   const submit = async (body: Record<string, unknown>): Promise<SubmitOutcome> => {
     const log: string[] = [];
@@ -52,7 +49,9 @@ export async function buildFrontApp(deps: FrontAppDeps): Promise<FastifyInstance
     const number = await deps.enqueue({ counter, accepted }, keyOrder, log);
     return outcome.ok ? { ...outcome, number: number! } : outcome;
   };
+  // The gate runs here for the route served here; the main server gates what is passed through.
   const promptRoute = async (scope: FastifyInstance) => {
+    await scope.register(security, { corsOrigin: options.corsOrigin, maxUploadBytes, listenAddresses: options.listenAddresses, logger });
     useLenientJsonBodies(scope);
     await scope.register(responseHeaderHooks, { compress: options.compressResponses, contentSecurityPolicy: options.disableApiNodes });
     scope.post('/prompt', postPromptHandler(submit));
@@ -60,27 +59,48 @@ export async function buildFrontApp(deps: FrontAppDeps): Promise<FastifyInstance
   await app.register(promptRoute, { prefix: '/api' });
   await app.register(promptRoute);
 
-  // Everything else is the main server's: bodies stream through unread, answers come back as the main server wrote
-  // them (the Host header kept, for its own gate).
+  // Everything else is the main server's, passed through as it came (method, URL and headers as sent, the body
+  // unread) and answered as the main server answered.
+  const toMain = new Agent({ keepAlive: true });
+  app.addHook('onClose', async () => toMain.destroy());
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    await scope.register(replyFrom, {
-      base: `unix+http://${escapeQuery(deps.mainSocketPath)}/`,
-      // The blocking API answers when its prompt is done, which may take as long as a generation takes.
-      undici: { headersTimeout: 0, bodyTimeout: 0 },
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.all('/*', (request, reply) => {
+      reply.hijack();
+      passThrough(deps.mainSocketPath, toMain, request.raw, reply.raw);
     });
-    scope.all('/*', (request, reply) =>
-      reply.from(request.url, {
-        rewriteRequestHeaders: (original, headers) => {
-          const { host, ...rest } = headers;
-          return original.headers.host === undefined ? rest : { ...rest, host: original.headers.host };
-        },
-      }),
-    );
   });
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => pipeUpgrade(deps.mainSocketPath, request, socket, head));
   return app;
+}
+
+/**
+ * One request to the main server and its answer back, byte for byte but for the connection headers: the answer
+ * closes the client's connection, so that its next one is routed by its own first request instead of every
+ * request after this one taking the detour.
+ */
+function passThrough(mainSocketPath: string, agent: Agent, request: IncomingMessage, response: ServerResponse): void {
+  const upstream = httpRequest({ socketPath: mainSocketPath, agent, method: request.method, path: request.url, headers: withoutConnectionHeaders(request.rawHeaders) }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.statusMessage, [...withoutConnectionHeaders(answer.rawHeaders), 'Connection', 'close']);
+    answer.pipe(response);
+    answer.on('error', () => response.destroy());
+  });
+  upstream.on('error', () => {
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('502: Bad Gateway');
+  });
+  request.pipe(upstream);
+}
+
+/** Raw header pairs less the hop-by-hop ones about the connection itself. */
+function withoutConnectionHeaders(raw: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name !== 'connection' && name !== 'keep-alive') kept.push(raw[i]!, raw[i + 1]!);
+  }
+  return kept;
 }
 
 /** A WebSocket upgrade goes to the main server as it came, and the two sockets are joined from then on. */
