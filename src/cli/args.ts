@@ -51,6 +51,11 @@ export interface CliArgs {
   values: Record<string, unknown>;
 }
 
+/** One per core beyond the first, at most 3; none on Windows, where the fronts' local sockets are not set up. */
+function defaultHttpProcesses(): number {
+  return process.platform === 'win32' ? 0 : Math.min(3, availableParallelism() - 1);
+}
+
 export type ParseResult = { help: true; text: string } | { help: false; args: CliArgs };
 
 const byName = new Map(OPTIONS.map((o) => [o.name, o]));
@@ -218,7 +223,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     quickTestForCi: v<boolean>('quick-test-for-ci'),
     compressResponses: v<boolean>('enable-compress-response-body'),
     maxQueueSize: v<number>('max-queue-size'),
-    httpProcesses: v<number | null>('http-processes') ?? Math.min(3, availableParallelism() - 1),
+    httpProcesses: v<number | null>('http-processes') ?? defaultHttpProcesses(),
     notes,
     values,
   };

@@ -126,7 +126,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     arity: 'one',
     type: 'int',
     metavar: 'N',
-    help: 'Processes beside the main one that serve connections opening with POST /prompt (parsed and validated there, queued in the main one). Default: one per CPU core beyond the first, at most 3; 0 for none.',
+    help: 'Processes beside the main one that serve connections opening with POST /prompt (parsed and validated there, queued in the main one). Default: one per CPU core beyond the first, at most 3 (none on Windows); 0 for none.',
   },
   { name: 'max-queue-size', arity: 'one', type: 'int', default: 65536, help: 'POST /api/v1/prompts answers 429 beyond this many queued prompts.' },
 ];

@@ -53,6 +53,16 @@ function computeDevice(): DeviceStats {
   return provider === 'cpu' ? cpuDevice() : { ...cpuDevice(), name: `${provider}:0`, type: provider, index: 0 };
 }
 
+/** The front pool, or none (and a warning) where it cannot be set up, e.g. without a writable temp folder. */
+function startFronts(args: CliArgs, logger: Logger): FrontPool | null {
+  try {
+    return new FrontPool({ count: args.httpProcesses, args, logger });
+  } catch (err) {
+    logger.warn(`No HTTP front processes: ${(err as Error)?.message ?? String(err)}`);
+    return null;
+  }
+}
+
 /** What the HTTP surface needs to know of the command line (the main server's and the fronts' alike). */
 export function serverOptions(args: CliArgs, nodes: Pick<LoadedNodes, 'extensionWebDirs' | 'customNodesDirs'>, argv: string[]): ServerOptions {
   return {
@@ -79,7 +89,7 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   for (const note of args.notes) logger.info(`Note: ${note}`);
 
   // HTTP front processes start first: they load the nodes while this process does.
-  const fronts = args.httpProcesses > 0 && !args.tls ? new FrontPool({ count: args.httpProcesses, args, logger }) : null;
+  const fronts = args.httpProcesses > 0 && !args.tls ? startFronts(args, logger) : null;
   const loaded = await loadNodes(args, logger).catch(async (err: unknown) => {
     await fronts?.close();
     throw err;
