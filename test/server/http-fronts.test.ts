@@ -201,7 +201,7 @@ test('a front that dies is replaced; meanwhile the main process serves every con
   process.kill(pid!, 'SIGKILL');
   await until(() => !server.fronts!.pids().includes(pid!));
   for (let i = 0; i < 3; i++) assert.equal((await postOnNewConnection({ prompt: sleepWorkflow(i, 1, 1) })).status, 200);
-  await until(() => server.fronts!.ready().length === 1);
+  await until(() => server.fronts!.ready().length === 1, 30_000); // a second's pause, then the new one loads the nodes
   assert.notEqual(server.fronts!.pids()[0], pid);
   const handed = server.fronts!.handedOver;
   for (let i = 0; i < 9; i++) assert.equal((await postOnNewConnection({ prompt: sleepWorkflow(i, 1, 1) })).status, 200);
