@@ -3,7 +3,7 @@
 // 8-bit truncation, alpha → mask, EXIF orientation, multi-frame files, IS_CHANGED and VALIDATE_INPUTS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
@@ -34,6 +34,23 @@ test('SaveImage names files <prefix>_<counter:05>_.png and continues after the h
   ]);
   assert.ok(readdirSync(out).includes('ComfyUI_00043_.png'));
   assert.ok(!readdirSync(out).some((f) => f.endsWith('.tmp')), 'no temporary files left');
+});
+
+test('SaveImage goes on from its own counter, and lists the folder again once something else changed it', async () => {
+  const ctx = ctxWith();
+  const out = ctx.services.paths.outputDir;
+  const images = new Tensor([1, 1, 1, 3]);
+  const names = async () => (await save(ctx, { images, filename_prefix: 'ComfyUI' })).map((u) => u.filename);
+  assert.deepEqual(await names(), ['ComfyUI_00001_.png']);
+  assert.deepEqual(await names(), ['ComfyUI_00002_.png']);
+  writeFileSync(path.join(out, 'ComfyUI_00050_.png'), ''); // another writer
+  assert.deepEqual(await names(), ['ComfyUI_00051_.png']);
+  for (const n of ['00050', '00051', '00002']) unlinkSync(path.join(out, `ComfyUI_${n}_.png`));
+  assert.deepEqual(await names(), ['ComfyUI_00002_.png'], 'as ComfyUI, a freed number is used again');
+  // Another prefix in the same folder keeps its own count; a subfolder its own.
+  assert.deepEqual((await save(ctx, { images, filename_prefix: 'Other' })).map((u) => u.filename), ['Other_00001_.png']);
+  assert.deepEqual((await save(ctx, { images, filename_prefix: 'sub/ComfyUI' })).map((u) => u.filename), ['ComfyUI_00001_.png']);
+  assert.deepEqual(await names(), ['ComfyUI_00003_.png']);
 });
 
 test('SaveImage: subfolders in the prefix, %width%/%height%, %batch_num%', async () => {
