@@ -53,6 +53,14 @@ function computeDevice(): DeviceStats {
   return provider === 'cpu' ? cpuDevice() : { ...cpuDevice(), name: `${provider}:0`, type: provider, index: 0 };
 }
 
+const FRONTS_START_WAIT_MS = 60_000;
+
+function settledWithin(fronts: FrontPool, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([fronts.settled().then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The front pool, or none (and a warning) where it cannot be set up, e.g. without a writable temp folder. */
 function startFronts(args: CliArgs, logger: Logger): FrontPool | null {
   try {
@@ -141,8 +149,9 @@ export async function startServer(args: CliArgs, options: StartOptions = {}): Pr
   try {
     fronts?.enqueueInto({ engine, engineLog });
     listening = fronts ? await listenWithFronts(app, args, fronts) : await listenDirect(app, args, tls);
-    // The address goes out once the fronts take their share (or failed to start, and this process serves it).
-    await fronts?.settled();
+    // The address goes out once the fronts take their share (or failed to start, and this process serves it); a
+    // front still loading after a minute (a custom node that hangs) joins when it is up.
+    if (fronts && !(await settledWithin(fronts, FRONTS_START_WAIT_MS))) logger.warn('HTTP front processes still starting; serving without them meanwhile');
   } catch (err) {
     await app.close();
     await engine.close();
