@@ -1,7 +1,7 @@
 // ComfyUI's `folder_paths.get_save_image_path`: expands %width%/%height%/date tokens in the prefix, splits it into
 // subfolder and file name, refuses to leave the output folder, and picks the counter after the highest one in use
 // (remembered between saves while the folder is otherwise unchanged).
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface SavePath {
@@ -10,7 +10,7 @@ export interface SavePath {
   counter: number;
   subfolder: string;
   filenamePrefix: string;
-  /** Folder and prefix, for rememberCounter. */
+  /** Folder and prefix, for rememberSaved. */
   counterKey: string;
 }
 
@@ -120,14 +120,41 @@ function nextCounter(folder: string, filename: string, baseLen: number): number 
   return best === -Infinity ? 1 : best + 1;
 }
 
+/** The files one save writes: `<filename>_<counter:05>_.<ext>` for `count` items from the counter on. */
+export interface SavePlan {
+  target: SavePath;
+  names: string[];
+}
+
 /**
- * For a saver that has written its files: `next` is the counter after the last one it used. Until the folder
- * changes otherwise (its mtime), the next save there starts from it without listing the folder, which with 10,000
- * files took 10 ms of the server's one thread per save (ComfyUI lists it every time).
+ * Plans a save as ComfyUI's savers name their files; `batchNum` replaces `%batch_num%` in the name with the item's
+ * index (SaveImage, SaveAudio, SaveSVG do; the one-file savers do not). A remembered counter can miss a file that
+ * another process wrote within the folder's mtime resolution: a name already taken is never written over, the folder
+ * is listed instead.
  */
-export function rememberCounter(target: SavePath, next: number): void {
+export function planSave(
+  filenamePrefix: string, outputDir: string, count: number, ext: string, options: SavePathOptions & { batchNum?: boolean } = {},
+): SavePlan {
+  const plan = (relist: boolean): SavePlan => {
+    const target = getSaveImagePath(filenamePrefix, outputDir, { ...options, relist });
+    const names = Array.from({ length: count }, (_, i) => {
+      const name = options.batchNum ? target.filename.replaceAll('%batch_num%', String(i)) : target.filename;
+      return `${name}_${String(target.counter + i).padStart(5, '0')}_.${ext}`;
+    });
+    return { target, names };
+  };
+  const planned = plan(false);
+  return planned.names.some((name) => existsSync(path.join(planned.target.fullOutputFolder, name))) ? plan(true) : planned;
+}
+
+/**
+ * Once a plan's files are written: until the folder changes otherwise (its mtime), the next save there goes on
+ * from the counter after them without listing the folder, which with 10,000 files took 10 ms of the server's one
+ * thread per save (ComfyUI lists it every time).
+ */
+export function rememberSaved({ target, names }: SavePlan): void {
   const folder = statSync(target.fullOutputFolder, { bigint: true, throwIfNoEntry: false });
   if (!folder) return;
   if (counters.size >= MAX_REMEMBERED) counters.clear();
-  counters.set(target.counterKey, { mtimeNs: folder.mtimeNs, next });
+  counters.set(target.counterKey, { mtimeNs: folder.mtimeNs, next: target.counter + names.length });
 }

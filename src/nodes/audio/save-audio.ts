@@ -3,7 +3,7 @@
 // text tags unless --disable-metadata; Opus clips are first resampled to a rate libopus takes.
 import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { metadataChunks, type SavedFile } from '../image/save-image.ts';
 import { requireChoice, requireString } from '../utils/node-args.ts';
@@ -17,8 +17,9 @@ export async function saveAudioBatch(
   tags: [string, string][],
 ): Promise<SavedFile[]> {
   const dir = type === 'output' ? ctx.services.paths.outputDir : ctx.services.paths.tempDir;
-  const target = getSaveImagePath(filenamePrefix, dir, { resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
   const [batch, channels] = audio.waveform.shape as [number, number, number];
+  const plan = planSave(filenamePrefix, dir, batch, format, { batchNum: true, resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
+  const { target, names } = plan;
   let waveform = audio.waveform;
   let rate = audio.sample_rate;
   if (format === 'opus' && opusRateFor(rate) !== rate) {
@@ -30,10 +31,11 @@ export async function saveAudioBatch(
   for (let b = 0; b < batch; b++) {
     ctx.checkInterrupted();
     const planar = Array.from({ length: channels }, (_, c) => waveform.data.slice((b * channels + c) * samples, (b * channels + c + 1) * samples));
-    const file = `${target.filename.replaceAll('%batch_num%', String(b))}_${String(target.counter + b).padStart(5, '0')}_.${format}`;
+    const file = names[b]!;
     await writeFileAtomic(path.join(target.fullOutputFolder, file), await encodeAudioFile(format, planar, rate, quality, tags));
     results.push({ filename: file, subfolder: target.subfolder, type });
   }
+  rememberSaved(plan);
   return results;
 }
 

@@ -7,7 +7,7 @@ import type { Tensor } from '../../inference/tensor.ts';
 import { encodeApng } from '../../imaging/apng.ts';
 import { imageItemToUint8 } from '../../imaging/codec.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireChoice, requireImage, requireInt, requireNumber, requireString } from '../utils/node-args.ts';
 import { V3_OUTPUT_HIDDEN, v3Boolean, v3Combo, v3Float, v3Int, v3Socket, v3String } from '../utils/v3-io.ts';
@@ -16,13 +16,14 @@ import { V3_OUTPUT_HIDDEN, v3Boolean, v3Combo, v3Float, v3Int, v3Socket, v3Strin
 async function saveAnimated(images: Tensor, prefix: string, ctx: NodeContext, ext: string, encode: (frames: Buffer[], w: number, h: number, c: number) => Promise<Buffer>) {
   const [batch, height, width] = images.shape as [number, number, number, number];
   if (batch === 0) throw new Error('images: the batch is empty, nothing to save');
-  const target = getSaveImagePath(prefix, ctx.services.paths.outputDir, {
+  const plan = planSave(prefix, ctx.services.paths.outputDir, 1, ext, {
     width, height, resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
   });
+  const { target, names: [file] } = plan;
   const frames = Array.from({ length: batch }, (_, i) => imageItemToUint8(images, i));
-  const file = `${target.filename}_${String(target.counter).padStart(5, '0')}_.${ext}`;
   const data = await encode(frames.map((f) => f.pixels), width, height, frames[0]!.channels);
-  await writeFileAtomic(path.join(target.fullOutputFolder, file), data);
+  await writeFileAtomic(path.join(target.fullOutputFolder, file!), data);
+  rememberSaved(plan);
   return { ui: { images: [{ filename: file, subfolder: target.subfolder, type: 'output' }], animated: [batch > 1] } };
 }
 

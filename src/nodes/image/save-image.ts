@@ -1,12 +1,11 @@
 // SaveImage and PreviewImage (nodes.py, execution.md §11): each batch item becomes a PNG named by ComfyUI's
 // prefix/counter scheme, with the prompt and extra_pnginfo as tEXt chunks unless --disable-metadata.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import type { Tensor } from '../../inference/tensor.ts';
 import { encodePng, imageItemToUint8 } from '../../imaging/codec.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
-import { getSaveImagePath, rememberCounter } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved, type SavePlan } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireImage, requireString } from '../utils/node-args.ts';
 
@@ -43,31 +42,18 @@ export async function saveImageBatch(images: Tensor, filenamePrefix: string, ctx
   const encoding = (async () => Promise.all(Array.from({ length: batch }, (_, i) =>
     encodePng(imageItemToUint8(images, i), { compressionLevel: options.compressionLevel, text: options.text }))))();
   const dir = options.type === 'output' ? ctx.services.paths.outputDir : ctx.services.paths.tempDir;
-  const savePath = (relist: boolean) => {
-    const target = getSaveImagePath(filenamePrefix, dir, {
-      width,
-      height,
-      resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
-      relist,
-    });
-    const names = Array.from({ length: batch }, (_, i) => `${target.filename.replaceAll('%batch_num%', String(i))}_${String(target.counter + i).padStart(5, '0')}_.png`);
-    return { target, names };
-  };
-  let planned: ReturnType<typeof savePath>;
+  let plan: SavePlan;
   try {
-    planned = savePath(false);
-    // A remembered counter can miss a file another process wrote within the folder's mtime resolution: never write
-    // over one, list the folder instead.
-    if (planned.names.some((name) => existsSync(path.join(planned.target.fullOutputFolder, name)))) planned = savePath(true);
+    plan = planSave(filenamePrefix, dir, batch, 'png', { width, height, batchNum: true, resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
   } catch (err) {
     encoding.catch(() => {}); // moot once the path has failed
     throw err;
   }
-  const { target, names } = planned;
+  const { target, names } = plan;
   const pngs = await encoding;
   // In place at once, flushed just after (see atomic-write.ts): each image is whole the moment it is reported.
   await Promise.all(names.map((name, i) => writeFileAtomic(path.join(target.fullOutputFolder, name), pngs[i]!, { flush: 'after-rename' })));
-  rememberCounter(target, target.counter + batch);
+  rememberSaved(plan);
   return names.map((filename) => ({ filename, subfolder: target.subfolder, type: options.type }));
 }
 

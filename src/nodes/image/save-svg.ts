@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { NodeDefinition } from '../node-definition.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { requireString } from '../utils/node-args.ts';
 import { V3_OUTPUT_HIDDEN, v3Socket, v3String } from '../utils/v3-io.ts';
@@ -43,7 +43,8 @@ export const saveSvgNode: NodeDefinition = {
   async execute(inputs, ctx) {
     const svg = requireSvg(inputs.svg);
     const prefix = requireString('filename_prefix', inputs.filename_prefix ?? 'svg/ComfyUI');
-    const target = getSaveImagePath(prefix, ctx.services.paths.outputDir, { resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
+    const plan = planSave(prefix, ctx.services.paths.outputDir, svg.data.length, 'svg', { batchNum: true, resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
+    const { target, names } = plan;
     const metadata: Record<string, unknown> = {};
     if (inputs.prompt !== undefined && inputs.prompt !== null) metadata.prompt = inputs.prompt;
     if (inputs.extra_pnginfo && typeof inputs.extra_pnginfo === 'object') Object.assign(metadata, inputs.extra_pnginfo);
@@ -52,12 +53,13 @@ export const saveSvgNode: NodeDefinition = {
     const element = json && `  <metadata>\n                <![CDATA[\n            ${json}\n                ]]>\n            </metadata>\n            `;
     const images = [];
     for (const [i, doc] of svg.data.entries()) {
-      const file = `${target.filename.replaceAll('%batch_num%', String(i))}_${String(target.counter + i).padStart(5, '0')}_.svg`;
+      const file = names[i]!;
       let content = typeof doc === 'string' ? doc : doc.toString('utf8');
       if (element) content = content.replace(/(<svg[^>]*>)/gu, (tag) => `${tag}\n${element}`);
       await writeFileAtomic(path.join(target.fullOutputFolder, file), Buffer.from(content, 'utf8'));
       images.push({ filename: file, subfolder: target.subfolder, type: 'output' });
     }
+    rememberSaved(plan);
     return { ui: { images } };
   },
 };

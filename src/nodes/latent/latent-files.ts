@@ -10,7 +10,7 @@ import { Tensor } from '../../inference/tensor.ts';
 import { openSafetensors } from '../../inference/files/safetensors.ts';
 import { safetensorsHeader } from '../../inference/files/safetensors-writer.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import type { NodeContext, NodeDefinition, NodeServices } from '../node-definition.ts';
 import { requireLatent, requireString } from '../utils/node-args.ts';
@@ -43,9 +43,10 @@ export const saveLatentNode: NodeDefinition = {
   async execute(inputs, ctx) {
     const samples = requireLatent('samples', inputs.samples).samples;
     const prefix = requireString('filename_prefix', inputs.filename_prefix ?? 'ComfyUI');
-    const target = getSaveImagePath(prefix, ctx.services.paths.outputDir, {
+    const plan = planSave(prefix, ctx.services.paths.outputDir, 1, 'latent', {
       resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
     });
+    const { target, names: [file] } = plan;
     let metadata: Record<string, string> | undefined;
     if (!ctx.services.options.disableMetadata) {
       metadata = { prompt: inputs.prompt == null ? '' : pythonJsonDumps(inputs.prompt) };
@@ -53,8 +54,8 @@ export const saveLatentNode: NodeDefinition = {
         for (const [k, v] of Object.entries(inputs.extra_pnginfo)) metadata[k] = pythonJsonDumps(v);
       }
     }
-    const file = `${target.filename}_${String(target.counter).padStart(5, '0')}_.latent`;
-    await writeFileAtomic(path.join(target.fullOutputFolder, file), latentFileBytes(samples, metadata));
+    await writeFileAtomic(path.join(target.fullOutputFolder, file!), latentFileBytes(samples, metadata));
+    rememberSaved(plan);
     return { ui: { latents: [{ filename: file, subfolder: target.subfolder, type: 'output' }] } };
   },
 };

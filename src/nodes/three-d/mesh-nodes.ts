@@ -3,7 +3,7 @@
 // extra_pnginfo as JSON strings in `asset.extras` unless --disable-metadata.
 import path from 'node:path';
 import type { NodeDefinition } from '../node-definition.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved } from '../../imaging/save-path.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import type { SavedFile } from '../image/save-image.ts';
@@ -73,7 +73,8 @@ export const saveGLB: NodeDefinition = {
   async execute(inputs, ctx) {
     const mesh = requireMesh('mesh', inputs.mesh);
     const prefix = requireString('filename_prefix', inputs.filename_prefix ?? 'mesh/ComfyUI');
-    const target = getSaveImagePath(prefix, ctx.services.paths.outputDir, { resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
+    const plan = planSave(prefix, ctx.services.paths.outputDir, mesh.vertices.shape[0]!, 'glb', { resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel) });
+    const { target, names } = plan;
     const metadata: Record<string, string> = {};
     if (!ctx.services.options.disableMetadata) {
       if (inputs.prompt !== undefined && inputs.prompt !== null) metadata.prompt = pythonJsonDumps(inputs.prompt);
@@ -84,10 +85,11 @@ export const saveGLB: NodeDefinition = {
     const results: SavedFile[] = [];
     for (let i = 0; i < mesh.vertices.shape[0]!; i++) {
       ctx.checkInterrupted();
-      const file = `${target.filename}_${String(target.counter + i).padStart(5, '0')}_.glb`;
+      const file = names[i]!;
       await writeFileAtomic(path.join(target.fullOutputFolder, file), encodeGlb(meshItem(mesh, i), metadata));
       results.push({ filename: file, subfolder: target.subfolder, type: 'output' });
     }
+    rememberSaved(plan);
     return { ui: { '3d': results } };
   },
 };

@@ -2,7 +2,7 @@
 // (`<prefix>_<counter:05>_.mp4|.webm`), shown in the UI as an animated preview.
 import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
-import { getSaveImagePath } from '../../imaging/save-path.ts';
+import { planSave, rememberSaved, type SavePlan } from '../../imaging/save-path.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import type { SavedFile } from '../image/save-image.ts';
 import { requireChoice, requireImage, requireNumber, requireString } from '../utils/node-args.ts';
@@ -15,12 +15,12 @@ const PREFIX_TOOLTIP = 'The prefix for the file to save. This may include format
 const CONTAINERS = ['auto', 'mp4'] as const;
 const CODECS = ['auto', 'h264'] as const;
 
-function outputTarget(prefix: string, ctx: NodeContext, width: number, height: number, ext: string): { file: string; fullPath: string; subfolder: string } {
-  const target = getSaveImagePath(prefix, ctx.services.paths.outputDir, {
+function outputTarget(prefix: string, ctx: NodeContext, width: number, height: number, ext: string): { file: string; fullPath: string; subfolder: string; plan: SavePlan } {
+  const plan = planSave(prefix, ctx.services.paths.outputDir, 1, ext, {
     width, height, resolveInside: (root, rel) => ctx.services.paths.resolveInside(root, rel),
   });
-  const file = `${target.filename}_${String(target.counter).padStart(5, '0')}_.${ext}`;
-  return { file, fullPath: path.join(target.fullOutputFolder, file), subfolder: target.subfolder };
+  const file = plan.names[0]!;
+  return { file, fullPath: path.join(plan.target.fullOutputFolder, file), subfolder: plan.target.subfolder, plan };
 }
 
 function previewVideo(file: string, subfolder: string): { images: SavedFile[]; animated: boolean[] } {
@@ -78,6 +78,7 @@ export const saveVideo: NodeDefinition = {
       if (Object.keys(collected).length > 0) metadata = collected;
     }
     await saveVideoTo(video, target.fullPath, format, codec, metadata, ctx.signal);
+    rememberSaved(target.plan);
     return { ui: previewVideo(target.file, target.subfolder) };
   },
 };
@@ -122,6 +123,7 @@ export const saveWEBM: NodeDefinition = {
       for (const [k, v] of Object.entries(inputs.extra_pnginfo)) tags.push([k, pythonJsonDumps(v)]);
     }
     await encodeWebm(images, fps, codec, crf, target.fullPath, tags, ctx.signal);
+    rememberSaved(target.plan);
     return { ui: previewVideo(target.file, target.subfolder) };
   },
 };
