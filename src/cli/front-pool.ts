@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine-api.ts';
 import { recordKeyOrder } from '../engine/prompt-order.ts';
 import type { ConnectionTaker } from '../server/fronts/connection-dispatch.ts';
 import { parseJson } from '../server/json.ts';
-import type { Logger } from '../server/logger.ts';
+import { logAt, type Logger } from '../server/logger.ts';
 import type { CliArgs } from './args.ts';
 import type { CheckedInFront, FrontToMain, MainToFront } from './front-messages.ts';
 
@@ -132,10 +132,7 @@ export class FrontPool {
         this.started();
         break;
       case 'log':
-        if (message.level === 'DEBUG') logger.debug(message.line);
-        else if (message.level === 'INFO') logger.info(message.line);
-        else if (message.level === 'WARNING') logger.warn(message.line);
-        else logger.error(message.line);
+        logAt(logger, message.level, message.line);
         break;
       case 'checked': {
         const reply: MainToFront = { type: 'numbered', numbers: (parseJson(message.prompts) as CheckedInFront[]).map((p) => this.enqueue(p)) };

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/engine-api.ts';
 import type { FolderPaths } from '../storage/folder-paths.ts';
 import { useLenientJsonBodies } from './body.ts';
-import { defaultServerOptions, type RouteContext, type ServerOptions } from './context.ts';
+import { defaultServerOptions, uploadLimitBytes, type RouteContext, type ServerOptions } from './context.ts';
 import { replyToErrors } from './errors.ts';
 import { responseHeaderHooks } from './hooks/response-headers.ts';
 import { security } from './hooks/security.ts';
@@ -47,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger = deps.logger ?? silentLogger;
   const logs = deps.logs ?? new LogBuffer();
   const { engine } = deps;
-  const maxUploadBytes = Math.round(options.maxUploadSizeMb * 1024 * 1024);
+  const maxUploadBytes = uploadLimitBytes(options);
   const webRoot = resolveWebRoot(options.frontEndRoot);
 
   const app = Fastify({

@@ -50,6 +50,11 @@ export function defaultServerOptions(overrides: Partial<ServerOptions> = {}): Se
   };
 }
 
+/** `--max-upload-size` in bytes, as the body limit and the 413 gate take it. */
+export function uploadLimitBytes(options: ServerOptions): number {
+  return Math.round(options.maxUploadSizeMb * 1024 * 1024);
+}
+
 export interface RouteContext {
   engine: Engine;
   paths: FolderPaths;

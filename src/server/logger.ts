@@ -39,5 +39,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
+/** Logs `message` at a level known only at run time (e.g. a line another process logged). */
+export function logAt(logger: Logger, level: LogLevel, message: string): void {
+  if (level === 'DEBUG') logger.debug(message);
+  else if (level === 'INFO') logger.info(message);
+  else if (level === 'WARNING') logger.warn(message);
+  else logger.error(message);
+}
+
 /** A logger that drops everything (tests that don't care). */
 export const silentLogger: Logger = createLogger({ level: 'CRITICAL', write: () => {} });

@@ -11,7 +11,7 @@ import { submitPrompt } from '../../engine/submit.ts';
 import type { NodeServices } from '../../nodes/node-definition.ts';
 import type { NodeRegistry } from '../../nodes/registry.ts';
 import { useLenientJsonBodies } from '../body.ts';
-import type { ServerOptions } from '../context.ts';
+import { uploadLimitBytes, type ServerOptions } from '../context.ts';
 import { replyToErrors } from '../errors.ts';
 import { responseHeaderHooks } from '../hooks/response-headers.ts';
 import { security } from '../hooks/security.ts';
@@ -35,7 +35,7 @@ export interface FrontAppDeps {
 
 export async function buildFrontApp(deps: FrontAppDeps): Promise<FastifyInstance> {
   const { options, logger } = deps;
-  const maxUploadBytes = Math.round(options.maxUploadSizeMb * 1024 * 1024);
+  const maxUploadBytes = uploadLimitBytes(options);
   const app = Fastify({ logger: false, bodyLimit: maxUploadBytes, forceCloseConnections: true }) as unknown as FastifyInstance;
   app.setReplySerializer((payload) => stringifyJson(payload));
   replyToErrors(app, logger);
