@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { Tensor } from '../inference/tensor.ts';
 import { BYTE_TO_UNIT, byteCodesToUint8, bytesToUnit, toUint8Into, unitBytesTensor } from './pixel-kernels.ts';
+import { decodePlainPng, pngHeader } from './png-decode.ts';
 import { insertPngText } from './png-text.ts';
 
 /** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */
@@ -59,14 +60,10 @@ async function rawFrames(img: sharp.Sharp): Promise<{ data: Buffer; info: sharp.
   return img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
 }
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** A PNG whose IHDR (always the first chunk) says 8-bit RGB (colour type 2) or RGBA (6): what SaveImage writes. */
+/** A PNG whose IHDR says 8-bit RGB (colour type 2) or RGBA (6): what SaveImage writes. */
 function isPlainRgbPng(file: Buffer): boolean {
-  if (file.length < 33 || !file.subarray(0, 8).equals(PNG_SIGNATURE) || file.toString('latin1', 12, 16) !== 'IHDR') return false;
-  const bitDepth = file[24];
-  const colourType = file[25];
-  return bitDepth === 8 && (colourType === 2 || colourType === 6);
+  const header = pngHeader(file);
+  return header !== null && header.bitDepth === 8 && (header.colourType === 2 || header.colourType === 6);
 }
 
 /**
@@ -75,7 +72,10 @@ function isPlainRgbPng(file: Buffer): boolean {
  */
 export async function decodeImageFrames(file: Buffer | string): Promise<DecodedImage> {
   // failOn 'none': truncated files load as far as they go, as ComfyUI retries with LOAD_TRUNCATED_IMAGES.
-  const opts = { limitInputPixels: MAX_DECODE_PIXELS, failOn: 'none' as const };
+  // ignoreIcc: Pillow returns the stored values, whatever colour profile the file declares.
+  const opts = { limitInputPixels: MAX_DECODE_PIXELS, failOn: 'none' as const, ignoreIcc: true };
+  const plain = typeof file !== 'string' ? decodePlainPng(file) : null;
+  if (plain) return { format: 'png', frames: [plain] };
   if (typeof file !== 'string' && isPlainRgbPng(file)) {
     // Already 8-bit sRGB(A) and one frame: no metadata pass and no colourspace step (half of a small file's time).
     const { data, info } = await sharp(file, opts).autoOrient().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

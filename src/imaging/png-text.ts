@@ -31,14 +31,15 @@ export function textChunk(keyword: string, text: string): Buffer {
   return pngChunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
 }
 
-interface ChunkInfo {
+export interface PngChunkInfo {
   type: string;
   start: number;
   dataStart: number;
   length: number;
 }
 
-function* chunks(png: Buffer): Generator<ChunkInfo> {
+/** The chunks of a PNG in file order, up to IEND; a chunk that runs past the end of the file throws. */
+export function* pngChunks(png: Buffer): Generator<PngChunkInfo> {
   if (!isPng(png)) throw new Error('not a PNG file');
   let pos = 8;
   while (pos + 12 <= png.length) {
@@ -54,7 +55,7 @@ function* chunks(png: Buffer): Generator<ChunkInfo> {
 /** Inserts `tEXt` chunks (in the given order) before the first IDAT. */
 export function insertPngText(png: Buffer, entries: ReadonlyArray<readonly [string, string]>): Buffer {
   if (entries.length === 0) return png;
-  for (const c of chunks(png)) {
+  for (const c of pngChunks(png)) {
     if (c.type === 'IDAT') {
       return Buffer.concat([png.subarray(0, c.start), ...entries.map(([k, v]) => textChunk(k, v)), png.subarray(c.start)]);
     }
@@ -65,7 +66,7 @@ export function insertPngText(png: Buffer, entries: ReadonlyArray<readonly [stri
 /** The text chunks of a PNG as keyword → text, in file order (later duplicates win, as PIL's `info`). */
 export function readPngText(png: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const c of chunks(png)) {
+  for (const c of pngChunks(png)) {
     const data = png.subarray(c.dataStart, c.dataStart + c.length);
     const nul = data.indexOf(0);
     if (nul < 0) continue;
