@@ -42,7 +42,8 @@ const PHASE = 10_000;
  * next 10,000 still took ~40% more CPU per request in both processes (about 11,500/s where later phases do 16,000+),
  * after 40,000 they did not. The warm-up's prompts are then cleared from the queue and QUEUED_FIRST more sent
  * untimed (freeing 30,000 prompts costs ours a slow phase of garbage collection), so that the timed phases start at
- * the same depth as before and GET /queue is timed with about 15,000 queued.
+ * the same depth as before and GET /queue is timed with about 15,000 queued. Halfway through the warm-up, one
+ * GET /queue and one GET /history join in (see acceptRate).
  */
 const WARM_UP = 30_000;
 const QUEUED_FIRST = 5000;
@@ -172,7 +173,14 @@ async function acceptRate(
   console.log(`  (${((performance.now() - t) / 1000).toFixed(1)} s)`);
   await holdWorker(url);
   t = performance.now();
-  const warm = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP });
+  const firstHalf = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP / 2 });
+  // The requests a client mixes in, once each, mid-warm-up: the first request of another kind makes V8 drop the
+  // optimized code of node's HTTP layer ("wrong map", the objects of a new kind of connection), and the ~10,000
+  // prompts after it took ~30% more CPU while it was rebuilt; a later GET costs nothing of the kind.
+  await fetch(`${url}/queue`).then((res) => res.arrayBuffer());
+  await fetch(`${url}/history?max_items=100`).then((res) => res.arrayBuffer());
+  const secondHalf = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP / 2 });
+  const warm = { rate: (firstHalf.rate + secondHalf.rate) / 2, failures: firstHalf.failures + secondHalf.failures };
   await post(`${url}/queue`, { clear: true });
   await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: QUEUED_FIRST });
   if (warm.failures > 0) throw new Error(`warm-up: ${warm.failures} failed requests`);
