@@ -79,8 +79,11 @@ export interface EngineMessage {
 export interface EngineBinaryFrame {
   frame: Buffer;
   clientId: string | null;
-  /** Preview frames exist in two encodings; the server picks per client by `supports_preview_metadata`. */
-  previewFallback?: Buffer;
+  /**
+   * A preview comes as two frames, each for the clients of one kind: type 4 (`metadata`) for those that declared
+   * `supports_preview_metadata`, type 1 (`plain`) for the others and for broadcasts.
+   */
+  previewFor?: 'metadata' | 'plain';
 }
 
 /** A prompt that left the worker (any outcome), e.g. for the terminal's "Prompt executed in …" line. */

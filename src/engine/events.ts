@@ -77,8 +77,8 @@ export interface PreviewMetadata {
   real_node_id: string;
 }
 
-/** A preview as a type-4 frame (with metadata) and its type-1 fallback for clients without the feature flag. */
-export function previewFrames(preview: PreviewImage, meta: PreviewMetadata, clientId: string | null): EngineBinaryFrame {
+/** A preview as a type-4 frame (with metadata) and as the type-1 frame of clients without the feature flag. */
+export function previewFrames(preview: PreviewImage, meta: PreviewMetadata, clientId: string | null): { metadata: EngineBinaryFrame; plain: EngineBinaryFrame } {
   const imageType = preview.format === 'PNG' ? 'image/png' : 'image/jpeg';
   const json = Buffer.from(JSON.stringify({ ...meta, image_type: imageType }), 'utf8');
   const length = Buffer.alloc(4);
@@ -86,9 +86,8 @@ export function previewFrames(preview: PreviewImage, meta: PreviewMetadata, clie
   const format = Buffer.alloc(4);
   format.writeUInt32BE(preview.format === 'PNG' ? 2 : 1, 0);
   return {
-    frame: Buffer.concat([typeHeader(BinaryEventType.PREVIEW_IMAGE_WITH_METADATA), length, json, preview.data]),
-    previewFallback: Buffer.concat([typeHeader(BinaryEventType.PREVIEW_IMAGE), format, preview.data]),
-    clientId,
+    metadata: { frame: Buffer.concat([typeHeader(BinaryEventType.PREVIEW_IMAGE_WITH_METADATA), length, json, preview.data]), clientId, previewFor: 'metadata' },
+    plain: { frame: Buffer.concat([typeHeader(BinaryEventType.PREVIEW_IMAGE), format, preview.data]), clientId, previewFor: 'plain' },
   };
 }
 

@@ -101,21 +101,23 @@ export class RunState {
     };
   }
 
-  /** A progress-bar update: interrupt check, `progress_state`, `progress`, then the preview frame. */
+  /**
+   * A progress-bar update, in ComfyUI 0.8.0's order: interrupt check, `progress_state`, the type-4 preview (to a
+   * client that declared `supports_preview_metadata`), `progress`, then the type-1 preview (to any other client).
+   */
   private reportProgress(nodeId: string, value: number, max: number, preview?: PreviewImage): void {
     this.s.interrupt.throwIfRequested();
     this.progress.update(nodeId, value, max);
+    const d = this.dynprompt;
+    const frames = preview && previewFrames(preview, {
+      node_id: nodeId,
+      prompt_id: this.promptId,
+      display_node_id: d.displayId(nodeId),
+      parent_node_id: d.parentOf(nodeId),
+      real_node_id: d.realId(nodeId),
+    }, this.clientId);
+    if (frames) this.s.events.sendBinary(frames.metadata);
     this.toClientOrBroadcast('progress', { value, max, prompt_id: this.promptId, node: nodeId });
-    if (preview) {
-      const d = this.dynprompt;
-      const meta = {
-        node_id: nodeId,
-        prompt_id: this.promptId,
-        display_node_id: d.displayId(nodeId),
-        parent_node_id: d.parentOf(nodeId),
-        real_node_id: d.realId(nodeId),
-      };
-      this.s.events.sendBinary(previewFrames(preview, meta, this.clientId));
-    }
+    if (frames) this.s.events.sendBinary(frames.plain);
   }
 }

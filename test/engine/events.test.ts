@@ -166,15 +166,15 @@ describe('event sequences', () => {
     assert.equal(next.status.status_str, 'success');
   });
 
-  test('progress: progress_state, progress, then the preview frame (type 4 with a type-1 fallback)', async () => {
+  test('progress: progress_state, the type-4 preview, progress, then the type-1 preview (ComfyUI 0.8.0 order)', async () => {
     const from = h.messages.length;
     const framesFrom = h.frames.length;
     const events: string[] = [];
-    const unsubscribe = h.engine.subscribe({ message: (m) => events.push(m.type), binary: () => events.push('binary') });
+    const unsubscribe = h.engine.subscribe({ message: (m) => events.push(m.type), binary: (f) => events.push(`binary ${f.previewFor}`) });
     const entry = await h.run({ s: { class_type: 'Slow', inputs: { steps: 2, preview: true } }, o: { class_type: 'Show', inputs: { value: ['s', 0] } } }, { client_id: C });
     unsubscribe();
     const step = events.indexOf('progress');
-    assert.deepEqual(events.slice(step - 1, step + 2), ['progress_state', 'progress', 'binary']);
+    assert.deepEqual(events.slice(step - 2, step + 2), ['progress_state', 'binary metadata', 'progress', 'binary plain']);
     const progress = messagesOf(from, 'progress').map((m) => m.data);
     assert.deepEqual(progress, [
       { value: 1, max: 2, prompt_id: entry.prompt[1], node: 's' },
@@ -193,7 +193,9 @@ describe('event sequences', () => {
       image_type: 'image/jpeg',
     });
     assert.deepEqual([...frame.frame.subarray(8 + metaLength)], [0xff, 0xd8, 1]);
-    assert.deepEqual([...frame.previewFallback!], [0, 0, 0, 1, 0, 0, 0, 1, 0xff, 0xd8, 1]);
+    const plain = h.frames[framesFrom + 1]!;
+    assert.deepEqual([plain.clientId, plain.previewFor], [C, 'plain']);
+    assert.deepEqual([...plain.frame], [0, 0, 0, 1, 0, 0, 0, 1, 0xff, 0xd8, 1]);
   });
 
   test('progress is broadcast when the prompt has no client', async () => {

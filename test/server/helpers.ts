@@ -117,12 +117,15 @@ export interface WsMessage {
 export class WsRecorder {
   readonly messages: WsMessage[] = [];
   readonly binary: Buffer[] = [];
+  /** Every frame in arrival order: a JSON message's type, or `binary <type>` for a binary frame. */
+  readonly sequence: string[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) this.binary.push(Buffer.from(data));
       else this.messages.push(JSON.parse(data.toString()));
+      this.sequence.push(isBinary ? `binary ${data.readUInt32BE(0)}` : this.messages.at(-1)!.type);
       this.waiters = this.waiters.filter((w) => {
         if (!w.test()) return true;
         w.resolve();

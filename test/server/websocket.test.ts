@@ -112,6 +112,10 @@ test('previews are type 4 for clients that declared supports_preview_metadata, e
   assert.equal(meta.image_type, 'image/jpeg');
   assert.deepEqual(frameTypes(legacy.binary), [1, 1]);
   assert.equal(legacy.binary[0]!.readUInt32BE(4), 1, 'format 1 = JPEG');
+  // ComfyUI 0.8.0's order per step: the type-4 preview goes before `progress`, the type-1 preview after it.
+  const aroundPreviews = (sequence: string[]) => sequence.flatMap((s, i) => (s.startsWith('binary') ? [sequence.slice(i - 1, i + 2)] : []));
+  assert.deepEqual(aroundPreviews(modern.sequence), Array(2).fill(['progress_state', 'binary 4', 'progress']));
+  assert.deepEqual(aroundPreviews(legacy.sequence), Array(2).fill(['progress', 'binary 1', 'progress_state']));
 
   // Without a client_id the previews are broadcast, and as type 1 to everyone (ComfyUI asks no socket's flags).
   const [modernBefore, legacyBefore] = [modern.binary.length, legacy.binary.length];

@@ -100,14 +100,15 @@ export class ClientHub {
   sendBinary(frame: EngineBinaryFrame): void {
     if (frame.clientId !== null) {
       const client = this.clients.get(frame.clientId);
-      const wantsMetadata = client?.featureFlags.supports_preview_metadata === true;
-      if (client) this.sendTo(client, frame.previewFallback !== undefined && !wantsMetadata ? frame.previewFallback : frame.frame);
+      if (!client) return;
+      const wantsMetadata = client.featureFlags.supports_preview_metadata === true;
+      if (frame.previewFor === undefined || (frame.previewFor === 'metadata') === wantsMetadata) this.sendTo(client, frame.frame);
       return;
     }
     // A prompt without a client broadcasts: ComfyUI asks the feature of no socket (sid None), so every socket gets
-    // the plain type-1 preview.
-    const broadcast = frame.previewFallback ?? frame.frame;
-    for (const client of this.clients.values()) this.sendTo(client, broadcast);
+    // the plain type-1 preview and none the type-4 one.
+    if (frame.previewFor === 'metadata') return;
+    for (const client of this.clients.values()) this.sendTo(client, frame.frame);
   }
 
   /** Frames sent from now until release() wait in their connections and leave together. */
