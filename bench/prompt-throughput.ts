@@ -43,7 +43,7 @@ const PHASE = 10_000;
  * after 40,000 they did not. The warm-up's prompts are then cleared from the queue and QUEUED_FIRST more sent
  * untimed (freeing 30,000 prompts costs ours a slow phase of garbage collection), so that the timed phases start at
  * the same depth as before and GET /queue is timed with about 15,000 queued. Halfway through the warm-up, one
- * GET /queue and one GET /history join in (see acceptRate).
+ * GET /queue, one GET /history and one clear join in (see acceptRate).
  */
 const WARM_UP = 30_000;
 const QUEUED_FIRST = 5000;
@@ -174,11 +174,12 @@ async function acceptRate(
   await holdWorker(url);
   t = performance.now();
   const firstHalf = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP / 2 });
-  // The requests a client mixes in, once each, mid-warm-up: the first request of another kind makes V8 drop the
+  // The other requests of this bench, once each, mid-warm-up: the first request of another kind makes V8 drop the
   // optimized code of node's HTTP layer ("wrong map", the objects of a new kind of connection), and the ~10,000
-  // prompts after it took ~30% more CPU while it was rebuilt; a later GET costs nothing of the kind.
+  // prompts after it took ~30% more CPU while it was rebuilt; a later one costs nothing of the kind.
   await fetch(`${url}/queue`).then((res) => res.arrayBuffer());
   await fetch(`${url}/history?max_items=100`).then((res) => res.arrayBuffer());
+  await post(`${url}/queue`, { clear: true });
   const secondHalf = await generator.run({ url: `${url}/prompt`, body: BODY, connections: CONNECTIONS, amount: WARM_UP / 2 });
   const warm = { rate: (firstHalf.rate + secondHalf.rate) / 2, failures: firstHalf.failures + secondHalf.failures };
   await post(`${url}/queue`, { clear: true });
