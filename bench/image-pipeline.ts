@@ -1,7 +1,7 @@
 // Image pipeline benchmark (standalone: `node --import tsx bench/image-pipeline.ts [size] [batch]`):
 // LoadImage (a 4-frame 2048×2048 file) → ImageScaleBy lanczos ×2 → ImageBlur → ImageCompositeMasked → SaveImage,
 // the nodes called as the engine calls them. Prints each stage's time and the total.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,7 +100,9 @@ async function runPipeline(ctx: NodeContext): Promise<PipelineSummary> {
     console.log(`  ${label.padEnd(26)} ${(wallMs / 1000).toFixed(2).padStart(7)} s wall ${(cpuMs / 1000).toFixed(2).padStart(7)} s cpu`);
   for (const [label, wallMs, cpuMs] of timings) line(label, wallMs, cpuMs);
   line('total', total, (cpu.user + cpu.system) / 1000);
-  console.log(`  (${(ui as { images: unknown[] }).images.length} files written)`);
+  const written = (ui as { images: { filename: string; subfolder: string }[] }).images;
+  const bytes = written.reduce((sum, f) => sum + statSync(path.join(services.paths.outputDir, f.subfolder, f.filename)).size, 0);
+  console.log(`  (${written.length} files written, ${(bytes / 1e6).toFixed(1)} MB)`);
   return { stages: timings, wallMs: total, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 

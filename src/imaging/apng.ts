@@ -1,18 +1,8 @@
 // Animated PNG (APNG) writer for SaveAnimatedPNG: every frame stored whole (no frame differencing), each
 // shown for `delayMs`, looping forever; metadata goes in private `comf` chunks after the image data, as
 // ComfyUI writes it (`<keyword>\0<json>`).
-import { deflateSync } from 'node:zlib';
+import { compressImageData, PNG_COLOUR_TYPE } from './png-encode.ts';
 import { PNG_SIGNATURE, pngChunk } from './png-text.ts';
-
-const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
-
-/** Scanlines with filter type 0 (None), deflated. */
-function compressFrame(pixels: Uint8Array, width: number, height: number, channels: number, level: number): Buffer {
-  const stride = width * channels;
-  const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  return deflateSync(raw, { level });
-}
 
 export interface ApngOptions {
   delayMs: number;
@@ -22,7 +12,7 @@ export interface ApngOptions {
 }
 
 export function encodeApng(frames: readonly Uint8Array[], width: number, height: number, channels: number, options: ApngOptions): Buffer {
-  const colorType = COLOR_TYPE[channels];
+  const colorType = PNG_COLOUR_TYPE[channels];
   if (colorType === undefined) throw new Error(`APNG: unsupported channel count ${channels}`);
   if (frames.length === 0) throw new Error('APNG: no frames');
   const ihdr = Buffer.alloc(13);
@@ -45,7 +35,7 @@ export function encodeApng(frames: readonly Uint8Array[], width: number, height:
     fctl.writeUInt16BE(1000, 22);
     fctl.set([0, 0], 24); // dispose none, blend source
     parts.push(pngChunk('fcTL', fctl));
-    const data = compressFrame(frame, width, height, channels, options.compressionLevel);
+    const data = compressImageData(frame, width, height, channels, options.compressionLevel);
     if (i === 0) {
       parts.push(pngChunk('IDAT', data));
     } else {

@@ -1,11 +1,10 @@
 // Pixel codecs: files → IMAGE/MASK tensors the way ComfyUI's LoadImage reads them (all frames of a multi-frame
-// file, EXIF orientation applied, MASK = 1 − alpha), and IMAGE batch items → PNG/WEBP bytes with ComfyUI's 8-bit
-// conversion (truncation of clip(255·x)).
+// file, EXIF orientation applied, MASK = 1 − alpha), and IMAGE batch items → 8-bit pixels with ComfyUI's
+// conversion (truncation of clip(255·x)); png-encode.ts writes those as PNG.
 import sharp from 'sharp';
 import { Tensor } from '../inference/tensor.ts';
 import { BYTE_TO_UNIT, byteCodesToUint8, bytesToUnit, toUint8Into, unitBytesTensor } from './pixel-kernels.ts';
 import { decodePlainPng, pngHeader } from './png-decode.ts';
-import { insertPngText } from './png-text.ts';
 
 /** The largest image (pixels per frame) the decoder accepts: a decompression-bomb guard, as Pillow's. */
 export const MAX_DECODE_PIXELS = 16384 * 16384;
@@ -166,20 +165,4 @@ export function imageItemToUint8(image: Tensor, index: number): { pixels: Buffer
   if (coded) byteCodesToUint8(coded, index * n, pixels);
   else toUint8Into(image.data.subarray(index * n, (index + 1) * n), pixels);
   return { pixels, width: w, height: h, channels: c };
-}
-
-export interface PngOptions {
-  /** zlib level 0–9 (ComfyUI: 4 for SaveImage, 1 for previews). */
-  compressionLevel: number;
-  /** tEXt chunks, in order. */
-  text?: ReadonlyArray<readonly [string, string]>;
-}
-
-export async function encodePng(
-  item: { pixels: Buffer; width: number; height: number; channels: 1 | 3 | 4 }, options: PngOptions,
-): Promise<Buffer> {
-  const png = await sharp(item.pixels, { raw: { width: item.width, height: item.height, channels: item.channels } })
-    .png({ compressionLevel: options.compressionLevel, adaptiveFiltering: false })
-    .toBuffer();
-  return insertPngText(png, options.text ?? []);
 }

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { NodeContext, NodeDefinition } from '../node-definition.ts';
 import type { Tensor } from '../../inference/tensor.ts';
-import { encodePng, imageItemToUint8 } from '../../imaging/codec.ts';
+import { imageItemToUint8 } from '../../imaging/codec.ts';
+import { encodePng } from '../../imaging/png-encode.ts';
 import { pythonJsonDumps } from '../../python/json-dumps.ts';
 import { planSave, rememberSaved, type SavePlan } from '../../imaging/save-path.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
@@ -37,8 +38,8 @@ export async function saveImageBatch(images: Tensor, filenamePrefix: string, ctx
   const [batch, height, width] = images.shape as [number, number, number, number];
   if (batch === 0) throw new Error('images: the batch is empty, nothing to save');
   ctx.checkInterrupted();
-  // The encodes run in sharp's threads while this thread lists the folder for the counter. A bad path still wins
-  // over a bad image, as in ComfyUI, which finds the path first.
+  // The deflates run on the libuv threadpool while this thread lists the folder for the counter. A bad path still
+  // wins over a bad image, as in ComfyUI, which finds the path first.
   const encoding = (async () => Promise.all(Array.from({ length: batch }, (_, i) =>
     encodePng(imageItemToUint8(images, i), { compressionLevel: options.compressionLevel, text: options.text }))))();
   const dir = options.type === 'output' ? ctx.services.paths.outputDir : ctx.services.paths.tempDir;
