@@ -16,7 +16,8 @@ export const simd = {
   i8x16NarrowI16x8U: 0x66, i16x8NarrowI32x4S: 0x85,
   i16x8ExtendLowI8x16U: 0x89, i16x8ExtendHighI8x16U: 0x8a,
   i32x4ExtendLowI16x8U: 0xa9, i32x4ExtendHighI16x8U: 0xaa,
-  v128And: 0x4e, v128Bitselect: 0x52, i16x8LeS: 0x33, i16x8Abs: 0x80, i16x8Add: 0x8e, i16x8Sub: 0x91,
+  v128And: 0x4e, v128Bitselect: 0x52, i16x8Splat: 0x10, i16x8LeS: 0x33,
+  i16x8Abs: 0x80, i16x8ShrU: 0x8d, i16x8Add: 0x8e, i16x8Sub: 0x91,
   i32x4Splat: 0x11, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Mul: 0xb5,
   f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, i32x4TruncSatF32x4S: 0xf8, f32x4ConvertI32x4U: 0xfb,
 } as const;
