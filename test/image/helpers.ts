@@ -36,6 +36,17 @@ export function image(b: number, h: number, w: number, c: number, f: (i: number,
 }
 
 /** The output slots of a node result. */
+/** Bytes that rise slowly with some noise (a linear congruential generator): something for every PNG predictor. */
+export function noisyBytes(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = ((i >> 3) + (s >>> 26)) & 255;
+  }
+  return out;
+}
+
 export async function run(name: string, inputs: Record<string, unknown>, ctx?: any): Promise<any[]> {
   const r: NodeResult = await node(name).execute(inputs, ctx);
   if (Array.isArray(r)) return r;

@@ -8,17 +8,7 @@ import sharp from 'sharp';
 import { decodeImageFrames } from '../../src/imaging/codec.ts';
 import { decodePlainPng } from '../../src/imaging/png-decode.ts';
 import { PNG_SIGNATURE, pngChunk } from '../../src/imaging/png-text.ts';
-
-function randomPixels(n: number, seed: number): Buffer {
-  const out = Buffer.alloc(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    // Smooth runs with noise, so every predictor has something to predict.
-    out[i] = ((i >> 4) + (s >>> 27)) & 255;
-  }
-  return out;
-}
+import { noisyBytes } from './helpers.ts';
 
 /** The filtered byte of PNG filter `type` for byte `i` of a row, given the raw neighbours (PNG spec §9). */
 function filterByte(type: number, x: number, a: number, b: number, c: number): number {
@@ -64,7 +54,7 @@ async function sharpRaw(png: Buffer): Promise<Buffer> {
 test('every filter type, alone and mixed, RGB and RGBA, decodes to the pixels sharp reads', async () => {
   for (const channels of [3, 4] as const) {
     const [width, height] = [37, 23];
-    const pixels = randomPixels(width * height * channels, channels);
+    const pixels = noisyBytes(width * height * channels, channels);
     const filterChoices: ((y: number) => number)[] = [0, 1, 2, 3, 4].map((t) => () => t);
     for (const filterOf of [...filterChoices, (y: number) => (y * 3) % 5]) {
       const png = handPng(pixels, width, height, channels, filterOf, { parts: 3 });
@@ -78,7 +68,7 @@ test('every filter type, alone and mixed, RGB and RGBA, decodes to the pixels sh
 });
 
 test('a PNG sharp wrote with adaptive filters decodes as sharp decodes it, through decodeImageFrames too', async () => {
-  const pixels = randomPixels(64 * 48 * 3, 7);
+  const pixels = noisyBytes(64 * 48 * 3, 7);
   const png = await sharp(pixels, { raw: { width: 64, height: 48, channels: 3 } }).png({ adaptiveFiltering: true, compressionLevel: 9 }).toBuffer();
   assert.ok(decodePlainPng(png)?.pixels.equals(pixels));
   const decoded = await decodeImageFrames(png);
@@ -88,7 +78,7 @@ test('a PNG sharp wrote with adaptive filters decodes as sharp decodes it, throu
 
 test('an ICC profile is not applied, whether the file is read here or, being large, by sharp', async () => {
   for (const [width, height] of [[16, 16], [1100, 1000]] as const) {
-    const pixels = randomPixels(width * height * 3, 3);
+    const pixels = noisyBytes(width * height * 3, 3);
     const tagged = await sharp(pixels, { raw: { width, height, channels: 3 } }).withIccProfile('p3').png().toBuffer();
     const stored = await sharpRaw(tagged);
     const converted = await sharp(tagged).raw().toBuffer();
@@ -99,7 +89,7 @@ test('an ICC profile is not applied, whether the file is read here or, being lar
 });
 
 test('files other than plain 8-bit RGB/RGBA PNGs are left to sharp', async () => {
-  const rgb = randomPixels(8 * 8 * 3, 1);
+  const rgb = noisyBytes(8 * 8 * 3, 1);
   const raw = { raw: { width: 8, height: 8, channels: 3 as const } };
   const plain = handPng(rgb, 8, 8, 3, () => 4);
   assert.ok(decodePlainPng(plain));

@@ -8,16 +8,7 @@ import sharp from 'sharp';
 import { decodePlainPng } from '../../src/imaging/png-decode.ts';
 import { encodePng } from '../../src/imaging/png-encode.ts';
 import { pngChunks, readPngText } from '../../src/imaging/png-text.ts';
-
-function noisyPixels(n: number, seed: number): Buffer {
-  const out = Buffer.alloc(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = ((i >> 3) + (s >>> 26)) & 255;
-  }
-  return out;
-}
+import { noisyBytes } from './helpers.ts';
 
 async function sharpPixels(png: Buffer, channels: 1 | 2 | 3 | 4): Promise<Buffer> {
   if (channels === 1) return sharp(png).toColourspace('b-w').raw().toBuffer();
@@ -31,7 +22,7 @@ test('what is written decodes to the same pixels, for 1–4 channels and many si
   const sizes = [[1, 1], [2, 3], [5, 1], [17, 9], [33, 16], [300, 41]] as const;
   for (const channels of [1, 2, 3, 4] as const) {
     for (const [width, height] of sizes) {
-      const pixels = noisyPixels(width * height * channels, width * 31 + channels);
+      const pixels = noisyBytes(width * height * channels, width * 31 + channels);
       const png = await encodePng({ pixels, width, height, channels }, { compressionLevel: 4 });
       assert.ok((await sharpPixels(png, channels)).equals(pixels), `${width}×${height}×${channels}`);
       if (channels >= 3) assert.ok(decodePlainPng(png)?.pixels.equals(pixels), `${width}×${height}×${channels}, plain reader`);
@@ -41,14 +32,14 @@ test('what is written decodes to the same pixels, for 1–4 channels and many si
 
 test('rows that span several kernel bands (wide RGBA rows) join up', async () => {
   const [width, height] = [10_000, 60]; // 40,000-byte rows: 25 rows per band, three bands
-  const pixels = noisyPixels(width * height * 4, 5);
+  const pixels = noisyBytes(width * height * 4, 5);
   const png = await encodePng({ pixels, width, height, channels: 4 }, { compressionLevel: 1 });
   assert.ok((await sharpPixels(png, 4)).equals(pixels));
 });
 
 test('chunks: IHDR, the text in order, one IDAT of Paeth rows, IEND', async () => {
   const [width, height] = [20, 10];
-  const pixels = noisyPixels(width * height * 3, 9);
+  const pixels = noisyBytes(width * height * 3, 9);
   const text: [string, string][] = [['prompt', '{"1": {"class_type": "X"}}'], ['workflow', 'ünïcode ✓']];
   const png = await encodePng({ pixels, width, height, channels: 3 }, { compressionLevel: 4, text });
   const types = [...pngChunks(png)].map((c) => c.type);
