@@ -22,7 +22,7 @@ export type FrontToMain =
   | { type: 'log'; level: LogLevel; line: string };
 
 /**
- * `keyOrder` is the prompt's sent node-id order when JavaScript's differs (engine/prompt-order.ts keeps it out of
+ * `keyOrder` is the prompt's sent node-id order when JavaScript's differs (python/dict-order.ts keeps it out of
  * band, where serialization does not reach); `log` is what validation printed, to be logged before the prompt is
  * queued, as the engine's own validation does.
  */

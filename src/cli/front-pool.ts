@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine-api.ts';
-import { recordKeyOrder } from '../engine/prompt-order.ts';
+import { recordKeyOrder } from '../python/dict-order.ts';
 import type { ConnectionTaker } from '../server/fronts/connection-dispatch.ts';
 import { parseJson } from '../server/json.ts';
 import { logAt, type Logger } from '../server/logger.ts';

@@ -4,7 +4,7 @@
 import type { NodeServices, UiOutput } from '../nodes/node-definition.ts';
 import type { NodeRegistry } from '../nodes/registry.ts';
 import type { Prompt, SubmitOptions } from './engine-api.ts';
-import { orderedKeys } from './prompt-order.ts';
+import { orderedKeys, recordKeyOrder } from '../python/dict-order.ts';
 import { createOutputCache, InputSignatures, IsChangedCache, type CacheOptions, type OutputCache, type UiMeta } from './cache/index.ts';
 import { DynamicPrompt } from './dynamic-prompt.ts';
 import { describeException } from './error-report.ts';
@@ -137,6 +137,10 @@ export class PromptExecutor {
       ui[id] = record.output;
       meta[id] = record.meta;
     }
+    // ComfyUI's history lists outputs in the order the nodes ran.
+    const ran = [...run.uiOutputs.keys()];
+    recordKeyOrder(ui, ran);
+    recordKeyOrder(meta, ran);
     return { success, messages: run.messages, outputs: ui, meta };
   }
 

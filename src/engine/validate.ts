@@ -10,7 +10,7 @@ import { describeException, exceptionMessage } from './error-report.ts';
 import { nodeShape, type NodeShape } from './dynamic-inputs.ts';
 import { returnTypes, type InputInfo } from './node-schema.ts';
 import { PyException, isPlainObject, pyEquals, pyGreater, pyIndex, pyLess, pyRepr } from '../python/values.ts';
-import { orderedKeys } from './prompt-order.ts';
+import { orderedKeys } from '../python/dict-order.ts';
 import { typesCompatible } from './type-compat.ts';
 import { inputErrors, promptErrors, type InputConfig } from './validation-errors.ts';
 import { runCustomValidation, validationTakes, type Takes } from './validate-custom.ts';

@@ -1,7 +1,8 @@
 // Python's `json.dumps` with its defaults: ensure_ascii, ", " and ": " separators (with `indent`, one item per line,
 // "," and ": "), floats as repr() writes them and NaN/Infinity bare. For the texts ComfyUI writes and its users read
-// back: PNG, video and mesh metadata, users.json and comfy.settings.json, PreviewAny. JavaScript cannot tell 1.0
-// from 1: integral floats print as ints.
+// back: PNG, video and mesh metadata, users.json and comfy.settings.json, PreviewAny. Objects list their keys in
+// their recorded order (dict-order.ts). JavaScript cannot tell 1.0 from 1: integral floats print as ints.
+import { orderedKeys } from './dict-order.ts';
 import { isPlainObject, pyNumberRepr } from './values.ts';
 
 /** Raised where Python's json.dumps raises TypeError (an object it cannot serialise). */
@@ -59,7 +60,8 @@ function dump(value: unknown, options: JsonDumpsOptions, level: number): string 
   }
   const items = isArray
     ? value.map((v) => dump(v, options, level + 1))
-    : Object.entries(value)
+    : orderedKeys(value as Record<string, unknown>)
+        .map((k) => [k, (value as Record<string, unknown>)[k]] as const)
         .filter(([, v]) => v !== undefined && typeof v !== 'function')
         .map(([k, v]) => `${jsonString(k)}: ${dump(v, options, level + 1)}`);
   const [open, close] = isArray ? ['[', ']'] : ['{', '}'];

@@ -1,9 +1,9 @@
 // Request bodies as aiohttp's `await request.json()` reads them: JSON whatever the Content-Type says
 // (SDKs send JSON as text/plain or form-urlencoded), big integers kept exact. A body that is not JSON does not
 // fail here: the handler gets an InvalidJsonBody and decides (POST /interrupt treats it as `{}`, POST /prompt
-// answers 400). The sent order of a prompt's numeric node ids is kept beside it (see engine/prompt-order.ts).
+// answers 400). The sent order of a prompt's numeric node ids is kept beside it (see python/dict-order.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { mayReorder, onlyIntegerKeys, recordKeyOrder } from '../engine/prompt-order.ts';
+import { mayReorder, onlyIntegerKeys, recordKeyOrder } from '../python/dict-order.ts';
 import { isPlainObject } from '../python/values.ts';
 import { digitKeysIncrease, MAX_JSON_DEPTH, memberKeys, nestsDeeperThan, topLevelKeys } from './json-scan.ts';
 import { parseJson } from './json.ts';

@@ -2,10 +2,15 @@
 // and a float can be written back the way Python's repr writes it (`5.0`, `1e+16`).
 // Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
 // literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
+// Objects with a recorded key order are written in that order where a route asks for it (inRecordedOrder).
 import { RAW_JSON_NONCE as NONCE, RAW_JSON_TAG as TAG } from '../engine/raw-json.ts';
+import { orderedKeys, recordedKeyOrder } from '../python/dict-order.ts';
 import { skipString } from './json-scan.ts';
 
 const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:([^"]*)"`, 'g');
+/** Tags JSON text to be placed as it is (an escaped string in JSON.stringify's output until then). */
+const TEXT_TAG = `\u0002${NONCE}:`;
+const TEXT_TAG_IN_OUTPUT = new RegExp(`"\\\\u0002${NONCE}:((?:[^"\\\\]|\\\\.)*)"`, 'g');
 const LONG_DIGIT_RUN = /\d{16}/;
 
 export class JsonSyntaxError extends Error {
@@ -79,5 +84,31 @@ export function stringifyJson(value: unknown): string {
     out = JSON.stringify(value, tagBigints);
   }
   if (out === undefined) return 'null';
-  return out.includes(NONCE) ? out.replace(TAG_IN_OUTPUT, '$1') : out;
+  if (!out.includes(NONCE)) return out;
+  return out.replace(TEXT_TAG_IN_OUTPUT, (_, escaped: string) => JSON.parse(`"${escaped}"`)).replace(TAG_IN_OUTPUT, '$1');
+}
+
+/** JSON text that stringifyJson writes as it is where this object stands. */
+class JsonText {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return TEXT_TAG + this.text;
+  }
+}
+
+/**
+ * The object itself, or, when it carries a recorded key order (python/dict-order.ts: numeric ids as a Python dict
+ * would list them), its JSON in that order for stringifyJson.
+ */
+export function inRecordedOrder<T>(value: T): T | JsonText {
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  if (recordedKeyOrder(object) === undefined) return value;
+  const members = orderedKeys(object).flatMap((key) => {
+    const member = object[key];
+    // What JSON.stringify leaves out of an object.
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') return [];
+    return [`${JSON.stringify(key)}:${stringifyJson(member)}`];
+  });
+  return new JsonText(`{${members.join(',')}}`);
 }

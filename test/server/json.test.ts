@@ -1,11 +1,11 @@
 // The JSON codec: exact big integers both ways, Python float repr, tolerance for everything V8 accepts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
+import { inRecordedOrder, JsonSyntaxError, parseJson, stringifyJson } from '../../src/server/json.ts';
 import { pyFloat } from '../../src/engine/raw-json.ts';
 import { digitKeysIncrease, memberKeys, nestsDeeperThan, topLevelKeys } from '../../src/server/json-scan.ts';
 import { decodeJsonBody } from '../../src/server/body.ts';
-import { orderedKeys } from '../../src/engine/prompt-order.ts';
+import { orderedKeys, recordKeyOrder } from '../../src/python/dict-order.ts';
 
 test('integers beyond 2^53 parse to bigint and serialize back exactly', () => {
   const text = '{"seed":18446744073709551615,"neg":-9223372036854775808,"small":42,"edge":9007199254740991,"over":9007199254740993}';
@@ -85,6 +85,16 @@ test('decoded bodies keep the sent order of numeric node ids', () => {
   const inOrder = decodeJsonBody(Buffer.from('{"prompt": {"1": {}, "2": {}, "10": {}, "01": {}, "4294967295": {}}}')) as { prompt: Record<string, unknown> };
   assert.deepEqual(orderedKeys(inOrder.prompt), ['1', '2', '10', '01', '4294967295'], 'sent in JavaScript order');
   assert.deepEqual(Object.getOwnPropertySymbols(inOrder.prompt), [], 'so no order is recorded');
+});
+
+test('inRecordedOrder writes an object in its recorded key order, its values in the server dialect', () => {
+  const object: Record<string, unknown> = { '2': 'a "quoted" \\ \u0001 é ✓', '10': 18446744073709551615n, x: pyFloat(5), skipped: undefined };
+  recordKeyOrder(object, ['10', '2', 'x', 'skipped']);
+  const text = stringifyJson({ list: [inRecordedOrder(object)], after: 1 });
+  assert.equal(text, '{"list":[{"10":18446744073709551615,"2":"a \\"quoted\\" \\\\ \\u0001 é ✓","x":5.0}],"after":1}');
+  const plain = { '2': 1, '1': 2 };
+  assert.equal(inRecordedOrder(plain), plain, 'nothing recorded: the object itself');
+  assert.equal(inRecordedOrder(null), null);
 });
 
 test('the increasing-digit-keys shortcut says yes only when no object can be out of order', () => {

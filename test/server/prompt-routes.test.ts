@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { readPngText } from '../../src/imaging/png-text.ts';
 import { connectWs, http, sleep, sleepWorkflow, startTestServer, type TestServer } from './helpers.ts';
 
 let server: TestServer;
@@ -107,6 +110,36 @@ test('numeric node ids keep the order they were sent in (ComfyUI iterates the pr
     await ws.done(id);
   }
   ws.close();
+});
+
+test('/queue, /history, /api/jobs and the PNG prompt chunk write numeric ids in the sent order, outputs in the run order', async () => {
+  const blocker = await post('/prompt', { prompt: sleepWorkflow(13, 300, 3) });
+  for (let i = 0; i < 100 && server.engine.currentlyExecuting()?.promptId !== blocker.json().prompt_id; i++) await sleep(10);
+  // Written by hand: JSON.stringify would put "2" before "9" before "10" before "20".
+  const body = '{"prompt": {"20": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}}, ' +
+    '"10": {"class_type": "TestSleep", "inputs": {"value": 5, "ms": 1, "steps": 1}}, ' +
+    '"9": {"class_type": "TestShow", "inputs": {"value": ["10", 0]}}, ' +
+    '"2": {"class_type": "SaveImage", "inputs": {"images": ["20", 0], "filename_prefix": "ordered"}}}}';
+  const id = (await http(server, 'POST', '/prompt', { body })).json().prompt_id;
+  const sentOrder = /\{"20":\{"class_type":"EmptyImage".*\},"10":\{.*\},"9":\{.*\},"2":\{"class_type":"SaveImage"/;
+  const queued = (await http(server, 'GET', '/queue')).text;
+  assert.match(queued, sentOrder);
+  assert.equal(JSON.parse(queued).queue_pending[0][2]['20'].class_type, 'EmptyImage');
+  await server.engine.waitFor(id);
+
+  const history = (await http(server, 'GET', `/history/${id}`)).text;
+  assert.match(history, sentOrder);
+  // Output nodes run in the sent order: TestShow "9", then SaveImage "2".
+  assert.match(history, /"outputs":\{"9":\{"text":\["5"\]\},"2":\{"images":/);
+  assert.match(history, /"meta":\{"9":\{.*\},"2":\{/);
+  assert.deepEqual(Object.keys(JSON.parse(history)[id].outputs).sort(), ['2', '9']);
+  assert.match((await http(server, 'GET', '/history?max_items=1')).text, sentOrder);
+  const job = (await http(server, 'GET', `/api/jobs/${id}`)).text;
+  assert.match(job, sentOrder);
+  assert.match(job, /"outputs":\{"9":/);
+
+  const png = readFileSync(path.join(server.baseDir, 'output', 'ordered_00001_.png'));
+  assert.match(readPngText(png).prompt!, /^\{"20": \{"class_type": "EmptyImage".*\}, "10": \{.*\}, "9": \{.*\}, "2": \{"class_type": "SaveImage"/);
 });
 
 test('a missing prompt is no_prompt; an invalid one gets node_errors', async () => {

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CheckedElsewhere, SubmitOutcome } from '../../engine/engine-api.ts';
-import { recordedKeyOrder } from '../../engine/prompt-order.ts';
+import { recordedKeyOrder } from '../../python/dict-order.ts';
 import { submitPrompt } from '../../engine/submit.ts';
 import type { NodeServices } from '../../nodes/node-definition.ts';
 import type { NodeRegistry } from '../../nodes/registry.ts';

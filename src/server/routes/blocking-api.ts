@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HistoryEntry } from '../../engine/engine-api.ts';
-import { orderedKeys } from '../../engine/prompt-order.ts';
+import { orderedKeys } from '../../python/dict-order.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { InvalidJsonBody, decodeJsonBody, isPlainObject } from '../body.ts';
 import type { RouteContext } from '../context.ts';

@@ -2,7 +2,9 @@
 // Registered with a literal /api prefix, so mirroring also yields /api/api/jobs, as in ComfyUI.
 import type { FastifyInstance } from 'fastify';
 import type { HistoryEntry, QueueItem } from '../../engine/engine-api.ts';
+import { orderedKeys } from '../../python/dict-order.ts';
 import type { RouteContext } from '../context.ts';
+import { inRecordedOrder } from '../json.ts';
 import { queryValue } from './files/http-helpers.ts';
 import { parsePyInt } from './queue.ts';
 
@@ -31,7 +33,8 @@ export function outputsSummary(outputs: HistoryEntry['outputs']): { count: numbe
   let count = 0;
   let preview: Job | null = null;
   let fallback: Job | null = null;
-  for (const [nodeId, ui] of Object.entries(outputs)) {
+  for (const nodeId of orderedKeys(outputs)) { // in the order the nodes ran, as ComfyUI's dict
+    const ui = outputs[nodeId];
     if (typeof ui !== 'object' || ui === null) continue;
     for (const [mediaType, items] of Object.entries(ui)) {
       if (mediaType === 'animated' || !Array.isArray(items)) continue;
@@ -156,9 +159,9 @@ export async function jobRoutes(app: FastifyInstance, ctx: RouteContext): Promis
     if (entry) {
       return {
         ...historyJob(id, entry),
-        outputs: entry.outputs,
+        outputs: inRecordedOrder(entry.outputs),
         execution_status: entry.status,
-        workflow: { prompt: entry.prompt[2], extra_data: entry.prompt[3] },
+        workflow: { prompt: inRecordedOrder(entry.prompt[2]), extra_data: entry.prompt[3] },
       };
     }
     const { queue_running, queue_pending } = ctx.engine.queue();

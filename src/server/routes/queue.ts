@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidJsonBody, bodyObjectOrEmpty, isPlainObject, pyTruthy } from '../body.ts';
 import type { RouteContext } from '../context.ts';
 import { errorResponse } from '../errors.ts';
+import { historyEntryInRecordedOrder, queueItemInRecordedOrder } from './recorded-order.ts';
 
 /** `{clear?, delete?}` bodies of POST /queue and POST /history; null after a 400 was sent. */
 function clearDeleteBody(body: unknown, reply: FastifyReply): { clear: boolean; ids: string[] } | null {
@@ -35,7 +36,10 @@ export function parsePyInt(value: string): number | null {
 export async function queueRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { engine } = ctx;
 
-  app.get('/queue', async () => engine.queue());
+  app.get('/queue', async () => {
+    const { queue_running: running, queue_pending: pending } = engine.queue();
+    return { queue_running: running.map(queueItemInRecordedOrder), queue_pending: pending.map(queueItemInRecordedOrder) };
+  });
 
   app.post('/queue', async (request, reply) => {
     const parsed = clearDeleteBody(request.body, reply);
@@ -57,13 +61,15 @@ export async function queueRoutes(app: FastifyInstance, ctx: RouteContext): Prom
       }
       options[key] = value;
     }
-    return engine.history(options);
+    const entries = engine.history(options);
+    for (const [id, entry] of Object.entries(entries)) entries[id] = historyEntryInRecordedOrder(entry);
+    return entries;
   });
 
   app.get('/history/:prompt_id', async (request) => {
     const { prompt_id: promptId } = request.params as { prompt_id: string };
     const entry = engine.historyEntry(promptId);
-    return entry ? { [promptId]: entry } : {};
+    return entry ? { [promptId]: historyEntryInRecordedOrder(entry) } : {};
   });
 
   app.post('/history', async (request, reply) => {

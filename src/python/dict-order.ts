@@ -1,6 +1,7 @@
-// The order of a prompt's node ids as the client sent them. Python dicts keep insertion order and ComfyUI iterates
-// `for x in prompt` (the first invalid node reported, `execution_cached`'s list); a JavaScript object lists
-// integer-like keys ("10", "2") in numeric order first, so the text order is recorded beside the object.
+// Python's dict order on JavaScript objects: Python dicts keep insertion order, so ComfyUI iterates a prompt's node
+// ids as the client sent them (the first invalid node reported, `execution_cached`'s list) and writes them back so
+// (/history, /queue, PNG metadata), and history outputs in the order the nodes ran. A JavaScript object lists
+// integer-like keys ("10", "2") in numeric order first, so the order is recorded beside the object.
 
 const KEY_ORDER = Symbol('promptKeyOrder');
 
