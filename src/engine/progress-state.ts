@@ -2,10 +2,10 @@
 // a `progress_state` snapshot of all of them (api.md §2.3). Entries are immutable so a subscriber holding an
 // earlier snapshot (the WebSocket send queue) never sees it change.
 import type { DynamicPrompt } from './dynamic-prompt.ts';
-import { pyFloat, type RawJsonNumber } from './raw-json.ts';
+import { pyFloat, type RawJson } from './raw-json.ts';
 
 /** A value as ComfyUI sends it: the floats it sets itself (0.0, 1.0), else the step counts a node reports. */
-type ProgressValue = number | RawJsonNumber;
+type ProgressValue = number | RawJson;
 
 interface NodeProgress {
   value: ProgressValue;

@@ -3,14 +3,12 @@
 // Parsing takes V8's JSON.parse unless the text holds a run of 16+ digits; only then are unsafe integer
 // literals swapped for tagged strings (a per-process nonce makes them unforgeable) and revived as bigint.
 // Objects with a recorded key order are written in that order where a route asks for it (inRecordedOrder).
-import { RAW_JSON_NONCE as NONCE, RAW_JSON_TAG as TAG } from '../engine/raw-json.ts';
+import { RAW_JSON_NONCE as NONCE, RAW_JSON_TAG as TAG, RawJson } from '../engine/raw-json.ts';
 import { orderedKeys, recordedKeyOrder } from '../python/dict-order.ts';
 import { skipString } from './json-scan.ts';
 
-const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:([^"]*)"`, 'g');
-/** Tags JSON text to be placed as it is (an escaped string in JSON.stringify's output until then). */
-const TEXT_TAG = `\u0002${NONCE}:`;
-const TEXT_TAG_IN_OUTPUT = new RegExp(`"\\\\u0002${NONCE}:((?:[^"\\\\]|\\\\.)*)"`, 'g');
+/** A tagged string in JSON.stringify's output: its content is the raw text, escaped as a JSON string. */
+const TAG_IN_OUTPUT = new RegExp(`"\\\\u0001${NONCE}:((?:[^"\\\\]|\\\\.)*)"`, 'g');
 const LONG_DIGIT_RUN = /\d{16}/;
 
 export class JsonSyntaxError extends Error {
@@ -74,7 +72,7 @@ function tagBigints(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? TAG + value.toString() : value;
 }
 
-/** JSON.stringify that writes bigint and RawJsonNumber values as bare numbers. */
+/** JSON.stringify that writes bigint values as bare numbers and RawJson values as their text. */
 export function stringifyJson(value: unknown): string {
   let out: string | undefined;
   try {
@@ -85,22 +83,14 @@ export function stringifyJson(value: unknown): string {
   }
   if (out === undefined) return 'null';
   if (!out.includes(NONCE)) return out;
-  return out.replace(TEXT_TAG_IN_OUTPUT, (_, escaped: string) => JSON.parse(`"${escaped}"`)).replace(TAG_IN_OUTPUT, '$1');
-}
-
-/** JSON text that stringifyJson writes as it is where this object stands. */
-class JsonText {
-  constructor(readonly text: string) {}
-  toJSON(): string {
-    return TEXT_TAG + this.text;
-  }
+  return out.replace(TAG_IN_OUTPUT, (_, escaped: string) => JSON.parse(`"${escaped}"`));
 }
 
 /**
  * The object itself, or, when it carries a recorded key order (python/dict-order.ts: numeric ids as a Python dict
  * would list them), its JSON in that order for stringifyJson.
  */
-export function inRecordedOrder<T>(value: T): T | JsonText {
+export function inRecordedOrder<T>(value: T): T | RawJson {
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
   if (recordedKeyOrder(object) === undefined) return value;
@@ -110,5 +100,5 @@ export function inRecordedOrder<T>(value: T): T | JsonText {
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') return [];
     return [`${JSON.stringify(key)}:${stringifyJson(member)}`];
   });
-  return new JsonText(`{${members.join(',')}}`);
+  return new RawJson(`{${members.join(',')}}`);
 }
